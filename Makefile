@@ -1,0 +1,42 @@
+# VirtCapture: `make run` runs the box on the simulated board, `make test` runs every test.
+# Both install what they need on a fresh Debian 12 machine that has only the .NET 10 SDK.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 ethtool procps
+BUILD := build
+CONFIGURATION ?= Release
+DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
+
+.PHONY: deps restore build run test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make: missing packages:$$missing (run as root, or: sudo apt-get install$$missing)"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+restore:
+	$(DOTNET) restore VirtCapture.sln
+
+build: restore
+	$(DOTNET) publish firmware/VirtCapture/VirtCapture.csproj -c $(CONFIGURATION) --no-restore -o $(BUILD) -p:UseAppHost=true -v quiet -nologo
+	$(DOTNET) build tests/VirtCapture.Bench/VirtCapture.Bench.csproj -c $(CONFIGURATION) --no-restore -o $(BUILD)/bench -v quiet -nologo
+	@echo "built $(BUILD)/virtcapture"
+
+# The simulated board: synthetic VM-like traffic on ports A and B, captures in ./var/captures. Ctrl+C stops cleanly.
+run: deps build
+	mkdir -p var/captures
+	VIRTCAPTURE_CONFIG_DIR=hardware/sim ./$(BUILD)/virtcapture run
+
+test: deps restore
+	@bash tests/run-tests.sh
+
+bench: deps build
+	@bash tests/bench/bench.sh
+
+clean:
+	rm -rf $(BUILD) var
+	$(DOTNET) clean VirtCapture.sln -v quiet

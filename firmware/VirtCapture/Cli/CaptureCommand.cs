@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VirtCapture.Hal.Replay;
+using VirtCapture.Pipeline;
+
+namespace VirtCapture.Cli;
+
+/// <summary>
+/// <c>virtcapture capture -r IN -w OUT [-f FILTER] [-s SNAPLEN] [-b filesize:KB] [-b duration:SEC] [-b files:N]
+/// [-c COUNT]</c>: the box's data path over a file, with dumpcap's option names.
+/// </summary>
+internal static class CaptureCommand
+{
+    public static Command Build()
+    {
+        var read = new Option<string>("-r") { Description = "pcap or pcapng file to read", Required = true };
+        var write = new Option<string>("-w") { Description = "pcapng file to write (the ring's name pattern with -b)", Required = true };
+        var filter = new Option<string>("-f") { Description = "capture filter (tcpdump syntax)", DefaultValueFactory = _ => string.Empty };
+        var snaplen = new Option<int>("-s") { Description = "bytes kept of each frame (0 = 262144)", DefaultValueFactory = _ => 0 };
+        var ring = new Option<string[]>("-b") { Description = "ring buffer: filesize:KB, duration:SEC, files:N (repeatable)" };
+        var count = new Option<long>("-c") { Description = "stop after this many frames pass the filter", DefaultValueFactory = _ => 0 };
+        var stats = new Option<bool>("--stats") { Description = "print frames, rate and the capture thread's allocations to stderr" };
+        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats };
+        command.SetAction(result => Run(
+            result.GetValue(read)!,
+            result.GetValue(write)!,
+            result.GetValue(filter) ?? string.Empty,
+            result.GetValue(snaplen),
+            result.GetValue(ring) ?? [],
+            result.GetValue(count),
+            result.GetValue(stats)));
+        return command;
+    }
+
+    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats)
+    {
+        if (snaplen == 0)
+        {
+            snaplen = Slicer.MaxSnaplen;
+        }
+
+        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        {
+            throw new UserErrorException($"-s {snaplen}: the snaplen must be 0 or between 14 and {Slicer.MaxSnaplen}");
+        }
+
+        var ring = RingFor(output, ringOptions);
+        var stopwatch = Stopwatch.StartNew();
+        var source = new ReplayFrameSource(input);
+        using var session = CaptureSession.Create(source, filter, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
+        session.Pipeline.Start();
+        session.Pipeline.Completion.GetAwaiter().GetResult();
+        stopwatch.Stop();
+        var counters = session.Pipeline.Counters();
+        var received = counters.Sum(c => c.Received);
+        var written = counters.Sum(c => c.Written);
+        if (stats)
+        {
+            var allocated = session.Pipeline.CaptureThreadAllocatedBytes;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"virtcapture: {received} frames read, {written} written in {stopwatch.Elapsed.TotalSeconds:F3} s ({received / Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9):F0} frames/s); capture thread allocated {allocated} bytes ({(double)allocated / Math.Max(received, 1):F3} bytes per frame)"));
+        }
+
+        if (session.Pipeline.Error is { } error)
+        {
+            var where = ring.SingleFile ?? ring.Directory;
+            throw new UserErrorException($"{error.Message} ({written} frames read before it were written to {where})", error);
+        }
+
+        return 0;
+    }
+
+    private static RingSettings RingFor(string output, string[] ringOptions)
+    {
+        if (ringOptions.Length == 0)
+        {
+            return new RingSettings { Directory = Path.GetDirectoryName(Path.GetFullPath(output))!, SingleFile = Path.GetFullPath(output), FsyncInterval = TimeSpan.FromSeconds(5) };
+        }
+
+        long fileBytes = 0, durationNs = 0;
+        var files = 0;
+        foreach (var option in ringOptions)
+        {
+            var colon = option.IndexOf(':', StringComparison.Ordinal);
+            var key = colon > 0 ? option[..colon] : option;
+            if (colon < 0 || !long.TryParse(option.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            {
+                throw new UserErrorException($"-b {option}: expected filesize:KB, duration:SEC or files:N with a positive number");
+            }
+
+            switch (key)
+            {
+                case "filesize":
+                    fileBytes = value * 1000;
+                    break;
+                case "duration":
+                    durationNs = value * 1_000_000_000;
+                    break;
+                case "files":
+                    files = (int)Math.Min(value, int.MaxValue);
+                    break;
+                default:
+                    throw new UserErrorException($"-b {option}: unknown ring option '{key}' (use filesize, duration or files)");
+            }
+        }
+
+        var full = Path.GetFullPath(output);
+        return new RingSettings
+        {
+            Directory = Path.GetDirectoryName(full)!,
+            Prefix = Path.GetFileNameWithoutExtension(full),
+            MaxFileBytes = fileBytes,
+            MaxFileDurationNs = durationNs,
+            MaxFiles = files,
+            OnFull = StorageFullPolicy.Overwrite,
+            FsyncInterval = TimeSpan.FromSeconds(5),
+        };
+    }
+}

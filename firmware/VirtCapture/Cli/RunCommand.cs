@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VirtCapture.Configuration;
+using VirtCapture.Daemon;
+
+namespace VirtCapture.Cli;
+
+/// <summary><c>virtcapture run</c> (or no command): the firmware daemon.</summary>
+internal static class RunCommand
+{
+    /// <summary>Environment variable naming the configuration directory.</summary>
+    public const string ConfigDirVariable = "VIRTCAPTURE_CONFIG_DIR";
+
+    public static Command Build()
+    {
+        var command = new Command("run", "Run the firmware (configuration: appsettings.json in the config directory, Section__Key variables, --Section:Key=value)")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction((result, cancel) => RunAsync(result.UnmatchedTokens.ToArray(), cancel));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancel)
+    {
+        using var host = BuildHost(args);
+        await host.StartAsync(cancel).ConfigureAwait(false);
+        await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    internal static IHost BuildHost(string[] args)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+        var configDir = Environment.GetEnvironmentVariable(ConfigDirVariable) ?? "/etc/virtcapture";
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.GetFullPath(Path.Combine(configDir, "appsettings.json")), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        AddOptions<CaptureOptions, CaptureOptionsValidator>(builder, CaptureOptions.Section);
+        AddOptions<StorageOptions, StorageOptionsValidator>(builder, StorageOptions.Section);
+        builder.Services.AddOptions<PanelOptions>().Bind(builder.Configuration.GetSection(PanelOptions.Section));
+        builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.Section));
+        builder.Services.AddSingleton<CaptureService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureService>());
+        return builder.Build();
+    }
+
+    private static void AddOptions<TOptions, TValidator>(HostApplicationBuilder builder, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

@@ -1,0 +1,41 @@
+namespace VirtCapture.Configuration;
+
+/// <summary>The <c>Capture</c> section.</summary>
+public sealed class CaptureOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "Capture";
+
+    /// <summary>Allowed modes.</summary>
+    public static readonly string[] Modes = ["Inline", "Monitor"];
+
+    /// <summary>Allowed backends.</summary>
+    public static readonly string[] Backends = ["AfPacket", "Libpcap", "Replay", "Synthetic"];
+
+    /// <summary>The capture ports (default: A on eth1, B on eth2).</summary>
+    public List<PortOptions> Ports { get; set; } = [];
+
+    /// <summary>Inline (ports bridged, the box in the path) or Monitor (a SPAN feed).</summary>
+    public string Mode { get; set; } = "Inline";
+
+    /// <summary>AfPacket, Libpcap, Replay (a file) or Synthetic (the simulated board's traffic).</summary>
+    public string Backend { get; set; } = "AfPacket";
+
+    /// <summary>Capture filter in tcpdump/Wireshark capture-filter syntax ("" = everything).</summary>
+    public string Filter { get; set; } = string.Empty;
+
+    /// <summary>Bytes kept of each frame.</summary>
+    public int Snaplen { get; set; } = 262144;
+
+    /// <summary>Start capturing as soon as the firmware is up.</summary>
+    public bool StartOnBoot { get; set; } = true;
+
+    /// <summary>Memory between the capture and the disk, in MiB.</summary>
+    public int BufferMB { get; set; } = 64;
+
+    /// <summary>The file replayed by the Replay backend.</summary>
+    public string ReplayFile { get; set; } = string.Empty;
+
+    /// <summary>Frames per second of the Synthetic backend.</summary>
+    public double SyntheticRate { get; set; } = 200;
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using VirtCapture.Hal.Bpf;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Pipeline;
+
+namespace VirtCapture.Configuration;
+
+/// <summary>Checks the <c>Capture</c> section at start; each failure names the key and what is allowed.</summary>
+internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CaptureOptions options)
+    {
+        var failures = new List<string>();
+        OneOf(failures, "Capture:Mode", options.Mode, CaptureOptions.Modes);
+        OneOf(failures, "Capture:Backend", options.Backend, CaptureOptions.Backends);
+        if (options.Snaplen is < 14 or > Slicer.MaxSnaplen)
+        {
+            failures.Add($"Capture:Snaplen must be between 14 and {Slicer.MaxSnaplen}, got {options.Snaplen}");
+        }
+
+        if (options.BufferMB is < 4 or > 4096)
+        {
+            failures.Add($"Capture:BufferMB must be between 4 and 4096, got {options.BufferMB}");
+        }
+
+        if (options.Backend.Equals("Replay", StringComparison.OrdinalIgnoreCase) && options.ReplayFile.Length == 0)
+        {
+            failures.Add("Capture:ReplayFile must name a pcap or pcapng file when Capture:Backend is Replay");
+        }
+
+        if (options.SyntheticRate is <= 0 or > 10_000_000)
+        {
+            failures.Add($"Capture:SyntheticRate must be between 0 and 10000000 frames per second, got {options.SyntheticRate}");
+        }
+
+        for (var i = 0; i < options.Ports.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Ports[i].Name))
+            {
+                failures.Add($"Capture:Ports:{i}:Name must not be empty");
+            }
+        }
+
+        if (failures.Count == 0 && BpfFilterProgram.Check(options.Filter, CapturePort.Ethernet) is { } reason)
+        {
+            failures.Add($"Capture:Filter '{options.Filter}' is not a valid capture filter: {reason}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    internal static void OneOf(List<string> failures, string key, string value, string[] allowed)
+    {
+        if (!allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"{key} must be one of {string.Join(", ", allowed)}, got '{value}'");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace VirtCapture.Configuration;
+
+/// <summary>The <c>Management</c> section.</summary>
+public sealed class ManagementOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "Management";
+
+    /// <summary>Addresses Kestrel binds (the management port only).</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8080";
+}

@@ -1,0 +1,11 @@
+namespace VirtCapture.Configuration;
+
+/// <summary>One capture port: <c>Capture:Ports:N:Name</c> and <c>Capture:Ports:N:Interface</c>.</summary>
+public sealed class PortOptions
+{
+    /// <summary>Name shown to the user and written into the file ("A", "B").</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Linux interface name ("eth1", "port-a").</summary>
+    public string Interface { get; set; } = string.Empty;
+}

@@ -1,0 +1,34 @@
+using VirtCapture.Pipeline;
+
+namespace VirtCapture.Configuration;
+
+/// <summary>The <c>Storage</c> section.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "Storage";
+
+    /// <summary>Where the ring files live (the SSD's mount point).</summary>
+    public string Directory { get; set; } = "/var/lib/virtcapture/captures";
+
+    /// <summary>Rotate at this size in MB (0 = no size limit).</summary>
+    public int FileSizeMB { get; set; } = 100;
+
+    /// <summary>Rotate after this many seconds (0 = no time limit).</summary>
+    public int FileDurationSeconds { get; set; }
+
+    /// <summary>Keep at most this many files (0 = only free space limits the ring).</summary>
+    public int MaxFiles { get; set; }
+
+    /// <summary>Keep at least this share of the disk free.</summary>
+    public double MinFreePercent { get; set; } = 5;
+
+    /// <summary>Overwrite (delete the oldest unprotected file) or Stop (stop capturing, keep everything).</summary>
+    public string OnFull { get; set; } = nameof(StorageFullPolicy.Overwrite);
+
+    /// <summary>Longest time between fsyncs: the most a power cut can take.</summary>
+    public int FsyncIntervalMs { get; set; } = 1000;
+
+    /// <summary>The parsed <see cref="OnFull"/> (valid after validation).</summary>
+    public StorageFullPolicy OnFullPolicy => Enum.Parse<StorageFullPolicy>(OnFull, ignoreCase: true);
+}

@@ -1,0 +1,35 @@
+using VirtCapture.Configuration;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Hal.Replay;
+using VirtCapture.Hal.Synthetic;
+
+namespace VirtCapture.Daemon;
+
+/// <summary>Builds the configured frame source (<c>Capture:Backend</c>).</summary>
+internal static class FrameSourceFactory
+{
+    /// <summary>Port names from the configuration, or the board's defaults.</summary>
+    public static IReadOnlyList<PortOptions> Ports(CaptureOptions options) =>
+        options.Ports.Count > 0 ? options.Ports : [new PortOptions { Name = "A", Interface = "eth1" }, new PortOptions { Name = "B", Interface = "eth2" }];
+
+    /// <summary>Opens the source.</summary>
+    /// <exception cref="UserErrorException">The backend cannot run here.</exception>
+    public static IFrameSource Create(CaptureOptions options, TimeProvider time)
+    {
+        var ports = Ports(options);
+        switch (options.Backend.ToUpperInvariant())
+        {
+            case "SYNTHETIC":
+                if (ports.Count != 2)
+                {
+                    throw new UserErrorException($"Capture:Ports lists {ports.Count} ports; the simulated board has exactly two");
+                }
+
+                return new SyntheticFrameSource([ports[0].Name, ports[1].Name], options.SyntheticRate, seed: 1, time);
+            case "REPLAY":
+                return new ReplayFrameSource(options.ReplayFile);
+            default:
+                throw new UserErrorException($"Capture:Backend {options.Backend} needs the live capture backends, which this build does not include yet; use Synthetic or Replay");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace VirtCapture;
+
+/// <summary>Every log line of the firmware, with stable event ids (1xxx capture, 2xxx storage, 3xxx repair, 9xxx host).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Capture started: source {Source}, ports {Ports}, filter '{Filter}'")]
+    public static partial void CaptureStarted(ILogger logger, string source, string ports, string filter);
+
+    [LoggerMessage(1001, LogLevel.Information, "Capture stopped: {Summary}")]
+    public static partial void CaptureStopped(ILogger logger, string summary);
+
+    [LoggerMessage(1002, LogLevel.Information, "Port {Port}: received {Received}, kernel dropped {KernelDropped}, filtered out {Filtered}, accepted {Accepted}, buffer dropped {BufferDropped}, written {Written}")]
+    public static partial void PortCounters(ILogger logger, string port, long received, long kernelDropped, long filtered, long accepted, long bufferDropped, long written);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Capture buffer full: frames are being dropped and counted (disk slower than the traffic)")]
+    public static partial void BufferFull(ILogger logger);
+
+    [LoggerMessage(1004, LogLevel.Error, "Capture failed: {Reason}")]
+    public static partial void CaptureFailed(ILogger logger, string reason);
+
+    [LoggerMessage(2000, LogLevel.Information, "Closed {Path} ({Frames} frames)")]
+    public static partial void FileClosed(ILogger logger, string path, long frames);
+
+    [LoggerMessage(2001, LogLevel.Information, "Deleted {Path}: {Reason}")]
+    public static partial void FileDeleted(ILogger logger, string path, string reason);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Ring full: {Reason}; {Action}")]
+    public static partial void RingFull(ILogger logger, string reason, string action);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Could not delete {Path}: {Error}")]
+    public static partial void DeleteFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(2004, LogLevel.Error, "Could not write the statistics of {Path}: {Error}")]
+    public static partial void StatisticsNotWritten(ILogger logger, string path, string error);
+
+    [LoggerMessage(2005, LogLevel.Error, "fsync of {Path} failed: {Error}")]
+    public static partial void SyncFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(2006, LogLevel.Error, "Writing {Path} failed: {Error}; the file is kept up to its last whole block and the capture stops")]
+    public static partial void WriteFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(3000, LogLevel.Warning, "Repaired {Path} after an unclean stop: kept {Blocks} blocks ({Frames} frames), cut {CutBytes} damaged bytes, saved as {FinalPath}")]
+    public static partial void Repaired(ILogger logger, string path, long blocks, long frames, long cutBytes, string finalPath);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Could not repair {Path}: {Reason}; left as {NewPath}")]
+    public static partial void RepairFailed(ILogger logger, string path, string reason, string newPath);
+
+    [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
+    public static partial void Starting(ILogger logger, string version, string board);
+
+    [LoggerMessage(9001, LogLevel.Information, "{Status}")]
+    public static partial void Status(ILogger logger, string status);
+}

@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using VirtCapture.Hal.Frames;
+
+namespace VirtCapture.Pcapng;
+
+/// <summary>
+/// Encodes pcapng blocks (draft-tuexen-opsawg-pcapng) in host byte order (little-endian on every board we ship).
+/// The enhanced packet block is encoded straight into the capture buffer on the hot path; the rarer blocks go
+/// through a small <see cref="IBufferWriter{T}"/>.
+/// </summary>
+internal static class PcapngBlocks
+{
+    public const uint SectionHeaderType = 0x0A0D0D0A;
+    public const uint InterfaceDescriptionType = 1;
+    public const uint InterfaceStatisticsType = 5;
+    public const uint EnhancedPacketType = 6;
+
+    /// <summary>Fixed part of an EPB: type, length, interface, timestamp (2), captured and original length, trailer.</summary>
+    public const int EnhancedPacketOverhead = 32;
+
+    /// <summary>epb_flags (4 + 4) plus opt_endofopt (4).</summary>
+    public const int FlagsOptionLength = 8;
+
+    /// <summary>epb_dropcount (4 + 8).</summary>
+    public const int DropCountOptionLength = 12;
+
+    private const ushort OptEndOfOpt = 0;
+    private const ushort OptComment = 1;
+
+    /// <summary>Size an EPB of <paramref name="captured"/> bytes will take.</summary>
+    public static int EnhancedPacketLength(int captured, FrameDirection direction, long dropCount)
+    {
+        var options = (direction != FrameDirection.Unknown ? FlagsOptionLength : 0) + (dropCount > 0 ? DropCountOptionLength : 0);
+        return EnhancedPacketOverhead + Align4(captured) + (options > 0 ? options + 4 : 0);
+    }
+
+    /// <summary>
+    /// Writes the EPB header into <paramref name="block"/> (sized by <see cref="EnhancedPacketLength"/>); the
+    /// caller has already placed the frame's bytes at offset 28. Pads and appends the options and trailer.
+    /// </summary>
+    public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, FrameDirection direction, long dropCount)
+    {
+        var ts = (ulong)timestampNs;
+        BinaryPrimitives.WriteUInt32LittleEndian(block, EnhancedPacketType);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[4..], (uint)block.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[8..], (uint)iface);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[12..], (uint)(ts >> 32));
+        BinaryPrimitives.WriteUInt32LittleEndian(block[16..], (uint)ts);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[20..], (uint)captured);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[24..], (uint)wireLength);
+        var pos = 28 + captured;
+        var padded = 28 + Align4(captured);
+        block[pos..padded].Clear();
+        pos = padded;
+        var hasOptions = false;
+        if (direction != FrameDirection.Unknown)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(block[pos..], 2);
+            BinaryPrimitives.WriteUInt16LittleEndian(block[(pos + 2)..], 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(block[(pos + 4)..], (uint)direction);
+            pos += 8;
+            hasOptions = true;
+        }
+
+        if (dropCount > 0)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(block[pos..], 4);
+            BinaryPrimitives.WriteUInt16LittleEndian(block[(pos + 2)..], 8);
+            BinaryPrimitives.WriteUInt64LittleEndian(block[(pos + 4)..], (ulong)dropCount);
+            pos += 12;
+            hasOptions = true;
+        }
+
+        if (hasOptions)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(block[pos..], 0);
+            pos += 4;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(block[pos..], (uint)block.Length);
+    }
+
+    /// <summary>A zero-length EPB that carries only a comment: an event at an instant on a port.</summary>
+    public static byte[] CommentPacket(int iface, long timestampNs, string comment)
+    {
+        var writer = new ArrayBufferWriter<byte>(128);
+        var start = Begin(writer, EnhancedPacketType);
+        var ts = (ulong)timestampNs;
+        WriteU32(writer, (uint)iface);
+        WriteU32(writer, (uint)(ts >> 32));
+        WriteU32(writer, (uint)ts);
+        WriteU32(writer, 0);
+        WriteU32(writer, 0);
+        WriteStringOption(writer, OptComment, comment);
+        WriteOptionEnd(writer);
+        return End(writer, start);
+    }
+
+    /// <summary>Section header block with shb_hardware, shb_os and shb_userappl.</summary>
+    public static void WriteSectionHeader(ArrayBufferWriter<byte> writer, string hardware, string os, string application)
+    {
+        var start = Begin(writer, SectionHeaderType);
+        WriteU32(writer, 0x1A2B3C4D);
+        WriteU16(writer, 1);
+        WriteU16(writer, 0);
+        WriteU64(writer, ulong.MaxValue); // section length not known in advance
+        WriteStringOption(writer, 2, hardware);
+        WriteStringOption(writer, 3, os);
+        WriteStringOption(writer, 4, application);
+        WriteOptionEnd(writer);
+        End(writer, start);
+    }
+
+    /// <summary>Interface description block with if_name, if_description, if_tsresol = 9 (ns) and if_filter.</summary>
+    public static void WriteInterfaceDescription(ArrayBufferWriter<byte> writer, CapturePort port, int snaplen, string filter)
+    {
+        var start = Begin(writer, InterfaceDescriptionType);
+        WriteU16(writer, (ushort)port.LinkType);
+        WriteU16(writer, 0);
+        WriteU32(writer, (uint)snaplen);
+        WriteStringOption(writer, 2, port.Name);
+        WriteStringOption(writer, 3, port.Description);
+        WriteOption(writer, 9, [9]);
+        if (filter.Length > 0)
+        {
+            // if_filter: first byte 0 = a libpcap filter string.
+            var bytes = new byte[1 + Encoding.UTF8.GetByteCount(filter)];
+            Encoding.UTF8.GetBytes(filter, bytes.AsSpan(1));
+            WriteOption(writer, 11, bytes);
+        }
+
+        WriteStringOption(writer, 12, Environment.OSVersion.VersionString);
+        WriteOptionEnd(writer);
+        End(writer, start);
+    }
+
+    /// <summary>Interface statistics block.</summary>
+    public static void WriteInterfaceStatistics(ArrayBufferWriter<byte> writer, int iface, long nowNs, in InterfaceStatistics stats)
+    {
+        var start = Begin(writer, InterfaceStatisticsType);
+        var ts = (ulong)nowNs;
+        WriteU32(writer, (uint)iface);
+        WriteU32(writer, (uint)(ts >> 32));
+        WriteU32(writer, (uint)ts);
+        if (stats.Comment is { Length: > 0 } comment)
+        {
+            WriteStringOption(writer, OptComment, comment);
+        }
+
+        WriteTimestampOption(writer, 2, stats.StartTimeNs);
+        WriteTimestampOption(writer, 3, nowNs);
+        WriteU64Option(writer, 4, stats.Received);
+        WriteU64Option(writer, 5, stats.InterfaceDropped);
+        WriteU64Option(writer, 6, stats.FilterAccepted);
+        WriteU64Option(writer, 7, stats.OsDropped);
+        WriteU64Option(writer, 8, stats.UserDelivered);
+        WriteOptionEnd(writer);
+        End(writer, start);
+    }
+
+    /// <summary>Rounds up to a multiple of 4.</summary>
+    public static int Align4(int value) => (value + 3) & ~3;
+
+    private static int Begin(ArrayBufferWriter<byte> writer, uint type)
+    {
+        var start = writer.WrittenCount;
+        WriteU32(writer, type);
+        WriteU32(writer, 0); // patched in End
+        return start;
+    }
+
+    private static byte[] End(ArrayBufferWriter<byte> writer, int start)
+    {
+        var length = writer.WrittenCount - start + 4;
+        WriteU32(writer, (uint)length);
+        // The buffer writer only appends; the length field is patched through its backing memory.
+        var span = System.Runtime.InteropServices.MemoryMarshal.AsMemory(writer.WrittenMemory).Span;
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(start + 4)..], (uint)length);
+        return span[start..].ToArray();
+    }
+
+    private static void WriteStringOption(ArrayBufferWriter<byte> writer, ushort code, string value)
+    {
+        WriteOption(writer, code, Encoding.UTF8.GetBytes(value));
+    }
+
+    private static void WriteTimestampOption(ArrayBufferWriter<byte> writer, ushort code, long ns)
+    {
+        Span<byte> v = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(v, (uint)((ulong)ns >> 32));
+        BinaryPrimitives.WriteUInt32LittleEndian(v[4..], (uint)ns);
+        WriteOption(writer, code, v);
+    }
+
+    private static void WriteU64Option(ArrayBufferWriter<byte> writer, ushort code, long value)
+    {
+        Span<byte> v = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(v, (ulong)value);
+        WriteOption(writer, code, v);
+    }
+
+    private static void WriteOption(ArrayBufferWriter<byte> writer, ushort code, ReadOnlySpan<byte> value)
+    {
+        WriteU16(writer, code);
+        WriteU16(writer, (ushort)value.Length);
+        writer.Write(value);
+        var pad = Align4(value.Length) - value.Length;
+        if (pad > 0)
+        {
+            writer.Write(new byte[pad]);
+        }
+    }
+
+    private static void WriteOptionEnd(ArrayBufferWriter<byte> writer)
+    {
+        WriteU16(writer, OptEndOfOpt);
+        WriteU16(writer, 0);
+    }
+
+    private static void WriteU16(ArrayBufferWriter<byte> writer, ushort value)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(writer.GetSpan(2), value);
+        writer.Advance(2);
+    }
+
+    private static void WriteU32(ArrayBufferWriter<byte> writer, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(writer.GetSpan(4), value);
+        writer.Advance(4);
+    }
+
+    private static void WriteU64(ArrayBufferWriter<byte> writer, ulong value)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(writer.GetSpan(8), value);
+        writer.Advance(8);
+    }
+}

@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Hal.Replay;
+using VirtCapture.Pcapng;
+
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// Runs the data path: frame source → filter → slicer → buffer → pcapng writer → ring files. Two dedicated
+/// threads: the capture thread reads batches from the source and runs filter, slicer and buffer; the writer thread
+/// drains the buffer into the ring. Neither blocks the other: a live source's capture thread never waits for the
+/// disk, it drops and counts instead.
+/// </summary>
+internal sealed class CapturePipeline : IDisposable
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly IFrameSource _source;
+    private readonly CaptureFilter _filter;
+    private readonly Slicer _slicer;
+    private readonly RingFileSet _ring;
+    private readonly PipelineSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly FrameBuffer _buffer;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<byte[]> _comments = new();
+    private readonly long[] _filtered;
+    private readonly long[] _accepted;
+    private readonly long[] _bufferDropped;
+    private readonly long[] _pendingDrops;
+    private readonly long[] _kernelDropsSeen;
+    private readonly long[] _written;
+    private readonly long _startNs;
+    private volatile bool _stopRequested;
+    private long _taken;
+    private bool _bufferFullLogged;
+    private Exception? _error;
+
+    /// <summary>Wires the stages together; <see cref="Start"/> runs them.</summary>
+    public CapturePipeline(IFrameSource source, CaptureFilter filter, Slicer slicer, Func<byte[], Func<long, byte[]>, RingFileSet> ringFactory, PipelineSettings settings, TimeProvider time, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(ringFactory);
+        _source = source;
+        _filter = filter;
+        _slicer = slicer;
+        _settings = settings;
+        _time = time;
+        _log = log;
+        var ports = source.Ports.Count;
+        _filtered = new long[ports];
+        _accepted = new long[ports];
+        _bufferDropped = new long[ports];
+        _pendingDrops = new long[ports];
+        _kernelDropsSeen = new long[ports];
+        _written = new long[ports];
+        _startNs = NowNs();
+        _buffer = new FrameBuffer(settings.BufferBytes, settings.SegmentBytes, source.IsLive, settings.PublishAfter);
+        _ring = ringFactory(FileHeader(), StatisticsBlocks);
+    }
+
+    /// <summary>Completes when every file is closed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>What ended the capture abnormally (damaged input, a disk error), if anything.</summary>
+    public Exception? Error => _error;
+
+    /// <summary>The ring, for its file list and stop reason.</summary>
+    public RingFileSet Ring => _ring;
+
+    /// <summary>The ports being captured.</summary>
+    public IReadOnlyList<CapturePort> Ports => _source.Ports;
+
+    /// <summary>Bytes the capture thread allocated while running (0 on a healthy hot path, bar start-up).</summary>
+    public long CaptureThreadAllocatedBytes { get; private set; }
+
+    /// <summary>Starts the capture and writer threads.</summary>
+    public void Start()
+    {
+        new Thread(CaptureLoop) { Name = "vc-capture", IsBackground = true, Priority = ThreadPriority.AboveNormal }.Start();
+        new Thread(WriterLoop) { Name = "vc-writer", IsBackground = true }.Start();
+    }
+
+    /// <summary>Asks the capture to stop; buffered frames are still written and every file is closed.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>Records an event as a pcapng comment at this instant, in order with the frames around it.</summary>
+    public void AddComment(string text, int port = 0)
+    {
+        _comments.Enqueue(PcapngBlocks.CommentPacket(port, NowNs(), text));
+    }
+
+    /// <summary>Counters of every port at every stage.</summary>
+    public IReadOnlyList<PortCounters> Counters()
+    {
+        var result = new PortCounters[_source.Ports.Count];
+        for (var p = 0; p < result.Length; p++)
+        {
+            var source = _source.GetCounters(p);
+            result[p] = new PortCounters(_source.Ports[p].Name, source.Received, source.KernelDropped, Volatile.Read(ref _filtered[p]), Volatile.Read(ref _accepted[p]), Volatile.Read(ref _bufferDropped[p]), Volatile.Read(ref _written[p]));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _cancel.Cancel();
+        _buffer.Dispose();
+        _ring.Dispose();
+        _cancel.Dispose();
+    }
+
+    private void CaptureLoop()
+    {
+        var allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            while (!_stopRequested)
+            {
+                while (_comments.TryDequeue(out var comment))
+                {
+                    _buffer.TryAppendBlock(comment, _cancel.Token);
+                }
+
+                var result = _source.ReadBatch(out var batch, PollTimeout);
+                if (result == BatchResult.EndOfInput)
+                {
+                    break;
+                }
+
+                if (result == BatchResult.Frames)
+                {
+                    Process(batch);
+                }
+
+                if (_source.IsLive)
+                {
+                    CollectKernelDrops();
+                    _buffer.PublishIfStale();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The writer failed and cancelled us; its error is the one reported.
+        }
+        catch (Exception e) when (e is CaptureFileFormatException or IOException)
+        {
+            _error ??= e;
+        }
+        finally
+        {
+            CaptureThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;
+            _buffer.Complete();
+        }
+    }
+
+    private void Process(FrameBatch batch)
+    {
+        var frames = batch.Frames;
+        for (var i = 0; i < frames.Length; i++)
+        {
+            ref readonly var frame = ref frames[i];
+            var bytes = batch.Bytes(frame);
+            var port = frame.Port;
+            if (!_filter.Accepts(frame, bytes))
+            {
+                _filtered[port]++;
+                continue;
+            }
+
+            _accepted[port]++;
+            if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], _cancel.Token))
+            {
+                _pendingDrops[port] = 0;
+            }
+            else
+            {
+                _bufferDropped[port]++;
+                _pendingDrops[port]++;
+                if (!_bufferFullLogged)
+                {
+                    _bufferFullLogged = true;
+                    Log.BufferFull(_log);
+                }
+            }
+
+            if (_settings.FrameLimit > 0 && ++_taken >= _settings.FrameLimit)
+            {
+                _stopRequested = true;
+                return;
+            }
+        }
+    }
+
+    private void CollectKernelDrops()
+    {
+        for (var p = 0; p < _kernelDropsSeen.Length; p++)
+        {
+            var total = _source.GetCounters(p).KernelDropped;
+            if (total > _kernelDropsSeen[p])
+            {
+                // Reported on the next frame of that port as epb_dropcount.
+                _pendingDrops[p] += total - _kernelDropsSeen[p];
+                _kernelDropsSeen[p] = total;
+            }
+        }
+    }
+
+    private void WriterLoop()
+    {
+        try
+        {
+            if (_source.IsLive)
+            {
+                _ring.EnsureOpen(NowNs());
+            }
+
+            while (true)
+            {
+                var segment = _buffer.Take(PollTimeout);
+                if (segment is not null)
+                {
+                    if (!_ring.Stopped && !_ring.Write(segment.Data.AsSpan(0, segment.Length), NowNs(), _written))
+                    {
+                        _stopRequested = true;
+                    }
+
+                    _buffer.Return(segment);
+                }
+                else if (_buffer.IsDrained)
+                {
+                    break;
+                }
+
+                if (!_ring.Stopped)
+                {
+                    _ring.Tick(NowNs());
+                }
+            }
+        }
+        catch (IOException e)
+        {
+            Log.WriteFailed(_log, _ring.CurrentPath ?? "the capture directory", e.Message);
+            _error ??= e;
+            _stopRequested = true;
+            _cancel.Cancel();
+        }
+        finally
+        {
+            CloseRing();
+            _completion.TrySetResult();
+        }
+    }
+
+    private void CloseRing()
+    {
+        try
+        {
+            _ring.Close(NowNs());
+        }
+        catch (IOException e)
+        {
+            _error ??= e;
+            Log.WriteFailed(_log, _ring.CurrentPath ?? "the capture directory", e.Message);
+        }
+    }
+
+    private long NowNs() => _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L;
+
+    private byte[] FileHeader()
+    {
+        var writer = new ArrayBufferWriter<byte>(1024);
+        var version = typeof(CapturePipeline).Assembly.GetName().Version?.ToString(3) ?? "0";
+        PcapngBlocks.WriteSectionHeader(writer, _settings.Hardware, RuntimeInformation.OSDescription, $"VirtCapture {version}");
+        foreach (var port in _source.Ports)
+        {
+            PcapngBlocks.WriteInterfaceDescription(writer, port, _slicer.Snaplen, _filter.Expression);
+        }
+
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private byte[] StatisticsBlocks(long nowNs)
+    {
+        var writer = new ArrayBufferWriter<byte>(512);
+        var counters = Counters();
+        for (var p = 0; p < counters.Count; p++)
+        {
+            var c = counters[p];
+            var comment = c.BufferDropped > 0 ? $"{c.BufferDropped} frames dropped in the capture buffer (disk slower than the traffic)" : null;
+            PcapngBlocks.WriteInterfaceStatistics(writer, p, nowNs, new InterfaceStatistics(_startNs, c.Received, 0, c.Accepted, c.KernelDropped, c.Written, comment));
+        }
+
+        return writer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Pcapng;
+
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// Stage 4 of the data path (frame source → filter → slicer → <b>buffer</b> → pcapng writer → ring files): a
+/// bounded, preallocated set of segments between the capture thread and the disk. The capture thread encodes each
+/// frame once, as the pcapng enhanced packet block the writer will store, so the writer's work is one write per
+/// segment. For a live source the capture thread never waits: with no free segment the frame is dropped and the
+/// caller counts it. For a file the capture thread waits instead, since nothing is lost by reading more slowly.
+/// </summary>
+internal sealed class FrameBuffer : IDisposable
+{
+    private readonly ConcurrentQueue<BufferSegment> _free = new();
+    private readonly ConcurrentQueue<BufferSegment> _full = new();
+    private readonly SemaphoreSlim _freeSignal;
+    private readonly SemaphoreSlim _fullSignal = new(0);
+    private readonly bool _dropWhenFull;
+    private readonly long _publishAfterTicks;
+    private BufferSegment? _current;
+    private volatile bool _completed;
+
+    /// <summary>Creates the buffer.</summary>
+    /// <param name="totalBytes">Memory for all segments.</param>
+    /// <param name="segmentBytes">Size of one segment; at least one maximal frame.</param>
+    /// <param name="dropWhenFull">True for live sources.</param>
+    /// <param name="publishAfter">A partly filled segment older than this is handed to the writer anyway.</param>
+    public FrameBuffer(long totalBytes, int segmentBytes, bool dropWhenFull, TimeSpan publishAfter)
+    {
+        var count = (int)Math.Max(4, totalBytes / segmentBytes);
+        for (var i = 0; i < count; i++)
+        {
+            _free.Enqueue(new BufferSegment(segmentBytes));
+        }
+
+        SegmentCount = count;
+        _freeSignal = new SemaphoreSlim(count, count);
+        _dropWhenFull = dropWhenFull;
+        _publishAfterTicks = (long)(publishAfter.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>Number of segments.</summary>
+    public int SegmentCount { get; }
+
+    /// <summary>Segments waiting for the writer.</summary>
+    public int Pending => _full.Count;
+
+    /// <summary>True once the producer completed and the writer took every segment.</summary>
+    public bool IsDrained => _completed && _full.IsEmpty;
+
+    /// <summary>
+    /// Capture thread: encodes one frame as an enhanced packet block. Returns false when a live buffer is full
+    /// (the frame is dropped).
+    /// </summary>
+    public bool TryAppend(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, CancellationToken cancel)
+    {
+        var size = PcapngBlocks.EnhancedPacketLength(sliced, frame.Direction, dropCount);
+        var segment = _current;
+        if (segment is null || segment.Remaining < size)
+        {
+            segment = NextSegment(cancel);
+            if (segment is null)
+            {
+                return false;
+            }
+        }
+
+        var block = segment.Data.AsSpan(segment.Length, size);
+        Slicer.Copy(frame, bytes, block.Slice(28, sliced));
+        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), frame.Direction, dropCount);
+        segment.Length += size;
+        return true;
+    }
+
+    /// <summary>Capture thread: appends a whole prepared block (an event comment).</summary>
+    public bool TryAppendBlock(ReadOnlySpan<byte> block, CancellationToken cancel)
+    {
+        var segment = _current;
+        if (segment is null || segment.Remaining < block.Length)
+        {
+            segment = NextSegment(cancel);
+            if (segment is null)
+            {
+                return false;
+            }
+        }
+
+        block.CopyTo(segment.Data.AsSpan(segment.Length));
+        segment.Length += block.Length;
+        return true;
+    }
+
+    /// <summary>Capture thread: hands over the current segment if it has waited long enough (or always, if forced).</summary>
+    public void PublishIfStale(bool force = false)
+    {
+        var segment = _current;
+        if (segment is { Length: > 0 } && (force || Stopwatch.GetTimestamp() - segment.StartedTicks >= _publishAfterTicks))
+        {
+            Publish(segment);
+            _current = null;
+        }
+    }
+
+    /// <summary>Capture thread: no more frames will come.</summary>
+    public void Complete()
+    {
+        PublishIfStale(force: true);
+        _completed = true;
+        _fullSignal.Release();
+    }
+
+    /// <summary>Writer thread: the next segment, or null after <paramref name="timeout"/>.</summary>
+    public BufferSegment? Take(TimeSpan timeout)
+    {
+        if (_full.TryDequeue(out var ready))
+        {
+            return ready;
+        }
+
+        _fullSignal.Wait(timeout);
+        return _full.TryDequeue(out ready) ? ready : null;
+    }
+
+    /// <summary>Writer thread: gives a drained segment back.</summary>
+    public void Return(BufferSegment segment)
+    {
+        segment.Length = 0;
+        _free.Enqueue(segment);
+        _freeSignal.Release();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _freeSignal.Dispose();
+        _fullSignal.Dispose();
+    }
+
+    private BufferSegment? NextSegment(CancellationToken cancel)
+    {
+        if (_current is { Length: > 0 } previous)
+        {
+            Publish(previous);
+        }
+
+        _current = null;
+        BufferSegment? segment;
+        if (_dropWhenFull)
+        {
+            if (!_freeSignal.Wait(0, CancellationToken.None))
+            {
+                return null;
+            }
+        }
+        else
+        {
+            _freeSignal.Wait(cancel);
+        }
+
+        if (!_free.TryDequeue(out segment))
+        {
+            return null;
+        }
+
+        segment.StartedTicks = Stopwatch.GetTimestamp();
+        _current = segment;
+        return segment;
+    }
+
+    private void Publish(BufferSegment segment)
+    {
+        _full.Enqueue(segment);
+        _fullSignal.Release();
+    }
+}

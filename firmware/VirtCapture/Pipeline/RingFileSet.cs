@@ -1,0 +1,339 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using VirtCapture.Pcapng;
+
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// Stage 6, the end of the data path (frame source → filter → slicer → buffer → pcapng writer → <b>ring files</b>):
+/// the set of pcapng files on the SSD, like dumpcap's ring buffer. Rotates by size and duration, retains by file
+/// count and free space, and keeps a crash-safe discipline: the file being written is <c>*.part</c>, fsync'd at
+/// least every <see cref="RingSettings.FsyncInterval"/> and at rotation, then renamed.
+/// </summary>
+internal sealed class RingFileSet : IDisposable
+{
+    /// <summary>Suffix of the file being written.</summary>
+    public const string PartSuffix = ".part";
+
+    private readonly RingSettings _settings;
+    private readonly byte[] _header;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Func<long, byte[]> _statistics;
+    private readonly Func<string, (long Free, long Total)> _diskSpace;
+    private readonly List<RingFile> _finished = [];
+    private PcapngWriter? _current;
+    private long _currentSequence;
+    private long _nextSequence;
+    private long _fileStartNs;
+    private long _fileFrames;
+    private long _lastSyncTimestamp;
+
+    /// <summary>Creates the set; existing files of the same prefix join the ring so retention spans restarts.</summary>
+    /// <param name="settings">Naming, rotation and retention.</param>
+    /// <param name="header">Section header and interface descriptions, written at the start of every file.</param>
+    /// <param name="statistics">Makes the interface statistics blocks written at every close, given the time.</param>
+    /// <param name="time">Clock for fsync intervals.</param>
+    /// <param name="log">Logger.</param>
+    /// <param name="diskSpace">Free and total bytes of a directory's file system (replaceable in tests).</param>
+    public RingFileSet(RingSettings settings, byte[] header, Func<long, byte[]> statistics, TimeProvider time, ILogger log, Func<string, (long Free, long Total)>? diskSpace = null)
+    {
+        _settings = settings;
+        _header = header;
+        _statistics = statistics;
+        _time = time;
+        _log = log;
+        _diskSpace = diskSpace ?? DiskSpace;
+        Directory.CreateDirectory(settings.SingleFile is { } single ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(single))! : settings.Directory);
+        if (settings.SingleFile is null)
+        {
+            foreach (var file in ExistingFiles(settings.Directory, settings.Prefix))
+            {
+                _finished.Add(file);
+            }
+
+            _nextSequence = _finished.Count == 0 ? 1 : _finished[^1].Sequence + 1;
+        }
+    }
+
+    /// <summary>True once the OnFull=Stop policy, or an unrecoverable limit, stopped the ring.</summary>
+    public bool Stopped { get; private set; }
+
+    /// <summary>Why it stopped.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Files closed so far, oldest first (for a ring, including earlier sessions' files).</summary>
+    public IReadOnlyList<RingFile> Finished => _finished;
+
+    /// <summary>The file being written, if any.</summary>
+    public string? CurrentPath => _current?.Path;
+
+    /// <summary>Decides whether a finished file may be deleted by the ring (MARK protection).</summary>
+    public Func<string, bool> IsProtected { get; set; } = static _ => false;
+
+    /// <summary>Called after a file is closed and renamed.</summary>
+    public event Action<RingFile>? FileClosed;
+
+    /// <summary>Opens the first file now (live captures show a file from the start).</summary>
+    public void EnsureOpen(long nowNs)
+    {
+        if (_current is null && !Stopped)
+        {
+            Open(nowNs);
+        }
+    }
+
+    /// <summary>
+    /// Writes a segment of whole blocks, rotating on the block that would cross a size or duration limit.
+    /// Counts the frames of each interface into <paramref name="writtenPerPort"/>. Returns false when the ring
+    /// has stopped (the rest of the segment is not written).
+    /// </summary>
+    public bool Write(ReadOnlySpan<byte> blocks, long nowNs, Span<long> writtenPerPort)
+    {
+        var runStart = 0;
+        var pos = 0;
+        while (pos + 12 <= blocks.Length)
+        {
+            var type = BinaryPrimitives.ReadUInt32LittleEndian(blocks[pos..]);
+            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 4)..]);
+            var isFrame = type == PcapngBlocks.EnhancedPacketType;
+            var ts = isFrame ? ((long)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 12)..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 16)..]) : nowNs;
+            if (_current is null)
+            {
+                if (Stopped || !Open(ts))
+                {
+                    return false;
+                }
+            }
+            else if (_fileFrames + (pos - runStart > 0 ? 1 : 0) > 0 && MustRotateBefore(pos - runStart + length, ts))
+            {
+                _current.Append(blocks[runStart..pos]);
+                runStart = pos;
+                if (!Rotate(ts))
+                {
+                    return false;
+                }
+            }
+
+            if (isFrame)
+            {
+                var iface = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 8)..]);
+                if ((uint)iface < (uint)writtenPerPort.Length)
+                {
+                    writtenPerPort[iface]++;
+                }
+
+                _fileFrames++;
+            }
+
+            pos += length;
+        }
+
+        if (pos > runStart)
+        {
+            _current!.Append(blocks[runStart..pos]);
+        }
+
+        return true;
+    }
+
+    /// <summary>Time-driven work: duration rotation when idle, the fsync interval, the free-space floor.</summary>
+    public void Tick(long nowNs)
+    {
+        if (_current is null)
+        {
+            return;
+        }
+
+        if (_settings.SingleFile is null && _settings.MaxFileDurationNs > 0 && nowNs - _fileStartNs >= _settings.MaxFileDurationNs)
+        {
+            Rotate(nowNs);
+            return;
+        }
+
+        if (_time.GetElapsedTime(_lastSyncTimestamp) >= _settings.FsyncInterval)
+        {
+            _current.Sync();
+            _lastSyncTimestamp = _time.GetTimestamp();
+        }
+
+        if (_settings.SingleFile is null && _settings.MinFreePercent > 0 && FreePercent() < _settings.MinFreePercent)
+        {
+            MakeRoom(forNewFile: false);
+        }
+    }
+
+    /// <summary>Closes the current file: statistics, fsync, rename.</summary>
+    public void Close(long nowNs)
+    {
+        if (_current is null)
+        {
+            return;
+        }
+
+        var writer = _current;
+        _current = null;
+        try
+        {
+            writer.Append(_statistics(nowNs));
+        }
+        catch (IOException e)
+        {
+            Log.StatisticsNotWritten(_log, writer.Path, e.Message);
+        }
+
+        try
+        {
+            writer.Sync();
+        }
+        catch (IOException e)
+        {
+            Log.SyncFailed(_log, writer.Path, e.Message);
+        }
+
+        writer.Dispose();
+        var finalPath = writer.Path[..^PartSuffix.Length];
+        File.Move(writer.Path, finalPath, overwrite: _settings.SingleFile is not null);
+        var file = new RingFile(finalPath, _currentSequence);
+        _finished.Add(file);
+        Log.FileClosed(_log, finalPath, _fileFrames);
+        FileClosed?.Invoke(file);
+    }
+
+    /// <summary>Stops the ring from writing any more; the current file is closed.</summary>
+    public void Stop(string reason, long nowNs)
+    {
+        Stopped = true;
+        StopReason ??= reason;
+        Close(nowNs);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _current?.Dispose();
+
+    /// <summary>Finished ring files of <paramref name="prefix"/> in a directory, oldest first.</summary>
+    public static List<RingFile> ExistingFiles(string directory, string prefix)
+    {
+        var files = new List<RingFile>();
+        if (!Directory.Exists(directory))
+        {
+            return files;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, prefix + "_*.pcapng"))
+        {
+            if (TryParseSequence(System.IO.Path.GetFileName(path), prefix) is { } sequence)
+            {
+                files.Add(new RingFile(path, sequence));
+            }
+        }
+
+        files.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return files;
+    }
+
+    private static long? TryParseSequence(string name, string prefix)
+    {
+        var rest = name.AsSpan(prefix.Length + 1);
+        var underscore = rest.IndexOf('_');
+        return underscore > 0 && long.TryParse(rest[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
+    }
+
+    private bool MustRotateBefore(int pendingBytes, long ts)
+    {
+        if (_settings.SingleFile is not null)
+        {
+            return false;
+        }
+
+        return (_settings.MaxFileBytes > 0 && _current!.Length + pendingBytes > _settings.MaxFileBytes)
+            || (_settings.MaxFileDurationNs > 0 && ts - _fileStartNs >= _settings.MaxFileDurationNs);
+    }
+
+    private bool Rotate(long nowNs)
+    {
+        Close(nowNs);
+        return Open(nowNs);
+    }
+
+    private bool Open(long nowNs)
+    {
+        string path;
+        if (_settings.SingleFile is { } single)
+        {
+            path = single + PartSuffix;
+            _currentSequence = 0;
+        }
+        else
+        {
+            if (!MakeRoom(forNewFile: true))
+            {
+                return false;
+            }
+
+            _currentSequence = _nextSequence++;
+            var stamp = DateTimeOffset.FromUnixTimeMilliseconds(nowNs / 1_000_000).UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+            path = System.IO.Path.Combine(_settings.Directory, $"{_settings.Prefix}_{_currentSequence:D6}_{stamp}.pcapng{PartSuffix}");
+        }
+
+        _current = new PcapngWriter(path, _header);
+        _fileStartNs = nowNs;
+        _fileFrames = 0;
+        _lastSyncTimestamp = _time.GetTimestamp();
+        return true;
+    }
+
+    private bool MakeRoom(bool forNewFile)
+    {
+        while (true)
+        {
+            // The file being written, or about to be opened, counts as one of the ring's files.
+            var tooMany = forNewFile && _settings.MaxFiles > 0 && _finished.Count + 1 > _settings.MaxFiles;
+            var tooFull = _settings.MinFreePercent > 0 && FreePercent() < _settings.MinFreePercent;
+            if (!tooMany && !tooFull)
+            {
+                return true;
+            }
+
+            var reason = tooMany ? $"the ring holds its maximum of {_settings.MaxFiles} files" : $"free space is below {_settings.MinFreePercent}%";
+            if (_settings.OnFull == StorageFullPolicy.Stop)
+            {
+                Log.RingFull(_log, reason, "stopping the capture and keeping every file (Storage:OnFull=Stop)");
+                Stop(reason, _fileStartNs);
+                return false;
+            }
+
+            var victim = _finished.Find(f => !IsProtected(f.Path));
+            if (victim is null)
+            {
+                Log.RingFull(_log, reason, "every older file is protected: stopping the capture");
+                Stop(reason + " and every older file is protected", _fileStartNs);
+                return false;
+            }
+
+            _finished.Remove(victim);
+            try
+            {
+                File.Delete(victim.Path);
+                Log.FileDeleted(_log, victim.Path, reason);
+            }
+            catch (IOException e)
+            {
+                Log.DeleteFailed(_log, victim.Path, e.Message);
+            }
+        }
+    }
+
+    private double FreePercent()
+    {
+        var (free, total) = _diskSpace(_settings.Directory);
+        return total <= 0 ? 100 : 100.0 * free / total;
+    }
+
+    private static (long Free, long Total) DiskSpace(string directory)
+    {
+        var drive = new DriveInfo(System.IO.Path.GetFullPath(directory));
+        return (drive.AvailableFreeSpace, drive.TotalSize);
+    }
+}

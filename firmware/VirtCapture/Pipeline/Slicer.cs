@@ -1,0 +1,54 @@
+using System.Buffers.Binary;
+using VirtCapture.Hal.Frames;
+
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// Stage 3 of the data path (frame source → filter → <b>slicer</b> → buffer → pcapng writer → ring files): cuts
+/// each frame to the snaplen while it is copied into the buffer, and puts back a VLAN tag the kernel stripped.
+/// The wire length is kept, so readers show how much was cut.
+/// </summary>
+public sealed class Slicer
+{
+    /// <summary>The largest snaplen accepted (libpcap's own ceiling).</summary>
+    public const int MaxSnaplen = 262144;
+
+    /// <summary>Creates a slicer.</summary>
+    public Slicer(int snaplen)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(snaplen, 14);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(snaplen, MaxSnaplen);
+        Snaplen = snaplen;
+    }
+
+    /// <summary>Bytes kept of each frame.</summary>
+    public int Snaplen { get; }
+
+    /// <summary>Length the recorded frame will have.</summary>
+    public int SlicedLength(in FrameRecord frame) => Math.Min(frame.RestoredLength, Snaplen);
+
+    /// <summary>Wire length as recorded (a restored VLAN tag counts).</summary>
+    public static int RecordedWireLength(in FrameRecord frame) => frame.VlanTpid == 0 ? frame.WireLength : frame.WireLength + 4;
+
+    /// <summary>Copies the sliced frame into <paramref name="destination"/> (exactly <see cref="SlicedLength"/> bytes).</summary>
+    public static void Copy(in FrameRecord frame, ReadOnlySpan<byte> bytes, Span<byte> destination)
+    {
+        if (frame.VlanTpid == 0)
+        {
+            bytes[..destination.Length].CopyTo(destination);
+            return;
+        }
+
+        // The recorded frame is MACs, the restored 802.1Q/802.1ad tag, then the rest, cut wherever the snaplen ends.
+        Span<byte> tag = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt16BigEndian(tag, frame.VlanTpid);
+        BinaryPrimitives.WriteUInt16BigEndian(tag[2..], frame.VlanTci);
+        var macs = Math.Min(12, Math.Min(bytes.Length, destination.Length));
+        bytes[..macs].CopyTo(destination);
+        var rest = destination[macs..];
+        var tagBytes = Math.Min(4, rest.Length);
+        tag[..tagBytes].CopyTo(rest);
+        rest = rest[tagBytes..];
+        bytes.Slice(macs, rest.Length).CopyTo(rest);
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using VirtCapture.Cli;
+
+var root = new RootCommand("VirtCapture: the firmware of a filtering TAP box for virtualization hosts")
+{
+    TreatUnmatchedTokensAsErrors = false,
+};
+root.Subcommands.Add(RunCommand.Build());
+root.Subcommands.Add(CaptureCommand.Build());
+root.Subcommands.Add(RepairCommand.Build());
+root.SetAction((result, cancel) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancel));
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"virtcapture: {parse.Errors[0].Message} (see virtcapture --help)");
+    return ErrorReporter.UsageError;
+}
+
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+}
+catch (Exception error) when (ErrorReporter.Report(error, Console.Error) is var status and >= 0)
+{
+    return status;
+}

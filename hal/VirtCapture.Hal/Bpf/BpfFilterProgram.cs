@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+
+namespace VirtCapture.Hal.Bpf;
+
+/// <summary>
+/// A capture filter in Wireshark/tcpdump capture-filter syntax, compiled by libpcap to classic BPF. Used in user
+/// space for replayed files and attached to AF_PACKET sockets so the kernel drops what the user does not want.
+/// </summary>
+public sealed unsafe class BpfFilterProgram : IDisposable
+{
+    /// <summary>Snaplen handed to libpcap's compiler; the largest frame libpcap itself accepts.</summary>
+    public const int CompileSnaplen = 262144;
+
+    private static readonly Lock CompileLock = new();
+    private LibpcapNative.BpfProgramNative* _program;
+
+    private BpfFilterProgram(string expression, int linkType, LibpcapNative.BpfProgramNative* program)
+    {
+        Expression = expression;
+        LinkType = linkType;
+        _program = program;
+    }
+
+    /// <summary>The filter as the user wrote it.</summary>
+    public string Expression { get; }
+
+    /// <summary>The link type it was compiled for.</summary>
+    public int LinkType { get; }
+
+    /// <summary>True when the filter is empty and accepts every frame.</summary>
+    public bool AcceptsAll => Expression.Length == 0;
+
+    /// <summary>The compiled program, for SO_ATTACH_FILTER.</summary>
+    public ReadOnlySpan<BpfInstruction> Instructions =>
+        _program == null ? default : new ReadOnlySpan<BpfInstruction>(_program->Instructions, (int)_program->Length);
+
+    /// <summary>Compiles <paramref name="expression"/> for frames of <paramref name="linkType"/>.</summary>
+    /// <exception cref="FilterCompileException">libpcap refused the filter; the message names it and says why.</exception>
+    /// <exception cref="LibpcapMissingException">libpcap is not installed.</exception>
+    public static BpfFilterProgram Compile(string? expression, int linkType)
+    {
+        expression = (expression ?? string.Empty).Trim();
+        var program = (LibpcapNative.BpfProgramNative*)NativeMemory.AllocZeroed((nuint)sizeof(LibpcapNative.BpfProgramNative));
+        try
+        {
+            lock (CompileLock)
+            {
+                var pcap = OpenDead(linkType);
+                try
+                {
+                    // 0xffffffff = PCAP_NETMASK_UNKNOWN: only "ip broadcast" needs a netmask, and it then says so.
+                    if (LibpcapNative.pcap_compile(pcap, program, expression, 1, 0xffffffff) != 0)
+                    {
+                        var reason = Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap)) ?? "unknown error";
+                        throw new FilterCompileException(expression, reason);
+                    }
+                }
+                finally
+                {
+                    LibpcapNative.pcap_close(pcap);
+                }
+            }
+
+            return new BpfFilterProgram(expression, linkType, program);
+        }
+        catch
+        {
+            NativeMemory.Free(program);
+            throw;
+        }
+    }
+
+    /// <summary>Checks a filter; returns null when it compiles, else libpcap's reason.</summary>
+    public static string? Check(string? expression, int linkType)
+    {
+        try
+        {
+            using var program = Compile(expression, linkType);
+            return null;
+        }
+        catch (FilterCompileException e)
+        {
+            return e.Reason;
+        }
+    }
+
+    /// <summary>Runs the filter over one frame.</summary>
+    /// <param name="frame">The captured bytes.</param>
+    /// <param name="wireLength">The frame's length on the wire.</param>
+    public bool Matches(ReadOnlySpan<byte> frame, int wireLength)
+    {
+        if (AcceptsAll)
+        {
+            return true;
+        }
+
+        fixed (byte* p = frame)
+        {
+            return LibpcapNative.bpf_filter(_program->Instructions, p, (uint)wireLength, (uint)frame.Length) != 0;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_program != null)
+        {
+            LibpcapNative.pcap_freecode(_program);
+            NativeMemory.Free(_program);
+            _program = null;
+        }
+    }
+
+    /// <summary>The libpcap version string, or throws <see cref="LibpcapMissingException"/>.</summary>
+    public static string LibraryVersion()
+    {
+        try
+        {
+            return Marshal.PtrToStringUTF8(LibpcapNative.pcap_lib_version()) ?? "libpcap";
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new LibpcapMissingException(e);
+        }
+    }
+
+    private static IntPtr OpenDead(int linkType)
+    {
+        IntPtr pcap;
+        try
+        {
+            pcap = LibpcapNative.pcap_open_dead(linkType, CompileSnaplen);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new LibpcapMissingException(e);
+        }
+
+        if (pcap == IntPtr.Zero)
+        {
+            throw new FilterCompileException(string.Empty, $"libpcap cannot compile filters for link type {linkType}");
+        }
+
+        return pcap;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace VirtCapture.Hal.Bpf;
+
+/// <summary>The few libpcap entry points the box calls directly (filter compilation and evaluation).</summary>
+internal static unsafe partial class LibpcapNative
+{
+    internal const string Library = "pcap";
+
+    // Debian ships libpcap as libpcap.so.0.8 (package libpcap0.8) and only the -dev package adds libpcap.so.
+    private static readonly string[] Candidates = ["libpcap.so.0.8", "libpcap.so.1", "libpcap.so"];
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct BpfProgramNative
+    {
+        public uint Length;
+        public BpfInstruction* Instructions;
+    }
+
+#pragma warning disable CA1810 // The resolver must be in place before the first call binds; a static constructor guarantees that.
+    static LibpcapNative()
+    {
+        NativeLibrary.SetDllImportResolver(typeof(LibpcapNative).Assembly, Resolve);
+    }
+#pragma warning restore CA1810
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != Library)
+        {
+            return IntPtr.Zero;
+        }
+
+        foreach (var candidate in Candidates)
+        {
+            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle))
+            {
+                return handle;
+            }
+        }
+
+        return IntPtr.Zero;
+    }
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr pcap_open_dead(int linkType, int snaplen);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int pcap_compile(IntPtr pcap, BpfProgramNative* program, string expression, int optimize, uint netmask);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr pcap_geterr(IntPtr pcap);
+
+    [LibraryImport(Library)]
+    internal static partial void pcap_freecode(BpfProgramNative* program);
+
+    [LibraryImport(Library)]
+    internal static partial void pcap_close(IntPtr pcap);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr pcap_lib_version();
+
+    // bpf_filter only walks the program over the bytes it is given: it neither blocks nor calls back, so the GC
+    // transition (the larger part of a P/Invoke's cost) can be skipped on this per-frame call.
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    internal static partial uint bpf_filter(BpfInstruction* program, byte* packet, uint wireLength, uint capturedLength);
+}
