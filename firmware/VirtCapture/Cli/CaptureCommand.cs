@@ -65,8 +65,10 @@ internal static class CaptureCommand
 
         if (session.Pipeline.Error is { } error)
         {
+            // Not a usage error: what came before the damage is recorded, and the status says the input was bad.
             var where = ring.SingleFile ?? ring.Directory;
-            throw new UserErrorException($"{error.Message} ({written} frames read before it were written to {where})", error);
+            Console.Error.WriteLine($"virtcapture: {error.Message} ({written} frames before it were written to {where})");
+            return ErrorReporter.Failure;
         }
 
         return 0;

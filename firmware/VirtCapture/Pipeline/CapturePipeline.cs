@@ -227,7 +227,7 @@ internal sealed class CapturePipeline : IDisposable
                 var segment = _buffer.Take(PollTimeout);
                 if (segment is not null)
                 {
-                    if (!_ring.Stopped && !_ring.Write(segment.Data.AsSpan(0, segment.Length), NowNs(), _written))
+                    if (!_ring.Stopped && !_ring.Write(segment.Data.AsSpan(0, segment.Length), RingClockNs(), _written))
                     {
                         _stopRequested = true;
                     }
@@ -241,7 +241,7 @@ internal sealed class CapturePipeline : IDisposable
 
                 if (!_ring.Stopped)
                 {
-                    _ring.Tick(NowNs());
+                    _ring.Tick(RingClockNs());
                 }
             }
         }
@@ -263,6 +263,12 @@ internal sealed class CapturePipeline : IDisposable
     {
         try
         {
+            // A capture that matched nothing still leaves a valid, empty file, as tcpdump and dumpcap do.
+            if (_error is null && _ring.Finished.Count == 0 && !_ring.Stopped)
+            {
+                _ring.EnsureOpen(NowNs());
+            }
+
             _ring.Close(NowNs());
         }
         catch (IOException e)
@@ -271,6 +277,9 @@ internal sealed class CapturePipeline : IDisposable
             Log.WriteFailed(_log, _ring.CurrentPath ?? "the capture directory", e.Message);
         }
     }
+
+    // A file's clock is its frames' timestamps: rotating a replay of last week by today's wall clock would be wrong.
+    private long RingClockNs() => _source.IsLive ? NowNs() : _ring.LastFrameNs;
 
     private long NowNs() => _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L;
 

@@ -29,6 +29,7 @@ internal sealed class RingFileSet : IDisposable
     private long _fileStartNs;
     private long _fileFrames;
     private long _lastSyncTimestamp;
+    private readonly int _closingReserve;
 
     /// <summary>Creates the set; existing files of the same prefix join the ring so retention spans restarts.</summary>
     /// <param name="settings">Naming, rotation and retention.</param>
@@ -45,6 +46,8 @@ internal sealed class RingFileSet : IDisposable
         _time = time;
         _log = log;
         _diskSpace = diskSpace ?? DiskSpace;
+        // Room kept in every file for its closing statistics (and their comments), so a file never exceeds its size.
+        _closingReserve = statistics(0).Length + 256;
         Directory.CreateDirectory(settings.SingleFile is { } single ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(single))! : settings.Directory);
         if (settings.SingleFile is null)
         {
@@ -68,6 +71,9 @@ internal sealed class RingFileSet : IDisposable
 
     /// <summary>The file being written, if any.</summary>
     public string? CurrentPath => _current?.Path;
+
+    /// <summary>Timestamp of the last frame written (the clock of an offline capture).</summary>
+    public long LastFrameNs { get; private set; }
 
     /// <summary>Decides whether a finished file may be deleted by the ring (MARK protection).</summary>
     public Func<string, bool> IsProtected { get; set; } = static _ => false;
@@ -125,6 +131,7 @@ internal sealed class RingFileSet : IDisposable
                 }
 
                 _fileFrames++;
+                LastFrameNs = ts;
             }
 
             pos += length;
@@ -247,7 +254,7 @@ internal sealed class RingFileSet : IDisposable
             return false;
         }
 
-        return (_settings.MaxFileBytes > 0 && _current!.Length + pendingBytes > _settings.MaxFileBytes)
+        return (_settings.MaxFileBytes > 0 && _current!.Length + pendingBytes + _closingReserve > _settings.MaxFileBytes)
             || (_settings.MaxFileDurationNs > 0 && ts - _fileStartNs >= _settings.MaxFileDurationNs);
     }
 

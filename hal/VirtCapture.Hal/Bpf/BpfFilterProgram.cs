@@ -124,12 +124,25 @@ public sealed unsafe class BpfFilterProgram : IDisposable
         }
     }
 
+    /// <summary>
+    /// Files carry LINKTYPE_ values while pcap_open_dead wants the platform's DLT_ values; they differ for a few
+    /// old types, raw IP (101 in files, DLT_RAW 12 on Linux) being the one field engineers meet.
+    /// </summary>
+    private static int DltFromLinkType(int linkType) => linkType switch
+    {
+        100 => 11, // ATM_RFC1483
+        101 => 12, // RAW
+        102 => 15, // SLIP_BSDOS
+        103 => 16, // PPP_BSDOS
+        _ => linkType,
+    };
+
     private static IntPtr OpenDead(int linkType)
     {
         IntPtr pcap;
         try
         {
-            pcap = LibpcapNative.pcap_open_dead(linkType, CompileSnaplen);
+            pcap = LibpcapNative.pcap_open_dead(DltFromLinkType(linkType), CompileSnaplen);
         }
         catch (DllNotFoundException e)
         {
