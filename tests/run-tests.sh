@@ -2,20 +2,24 @@
 # Runs every test project and ends with one line "N passed, N failed" summing them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-log=$(mktemp)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 status=0
+passed=0
+failed=0
 for project in tests/*/*.Tests.csproj; do
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet test "$project" -c Release --no-restore \
-    --logger "console;verbosity=normal" 2>&1 | tee -a "$log" | grep -E '^\s*(Failed|Passed|Skipped) |error|Total tests|Passed!|Failed!' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  log=$(mktemp)
+  dotnet test "$project" -c Release --no-restore --logger "console;verbosity=normal" >"$log" 2>&1
+  [ $? -eq 0 ] || status=1
+  grep -E '^\s+(Passed|Failed|Skipped) |error |Error Message|Assert' "$log"
+  p=$(sed -nE 's/^\s+Passed: +([0-9]+)\s*$/\1/p' "$log" | tail -1)
+  f=$(sed -nE 's/^\s+Failed: +([0-9]+)\s*$/\1/p' "$log" | tail -1)
+  if [ -z "$p" ] && [ -z "$f" ]; then
+    echo "$project: no test ran"; tail -30 "$log"; status=1
+  fi
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  rm -f "$log"
 done
-passed=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Passed: *([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+),.*/\1/' | awk '{s+=$1} END {print s+0}')
-if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
-  echo "no test ran" >&2
-  failed=1
-  status=1
-fi
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed"
 exit $status

@@ -28,6 +28,12 @@ internal static class RunCommand
     public static async Task<int> RunAsync(string[] args, CancellationToken cancel)
     {
         using var host = BuildHost(args);
+
+        // Validate before the host starts: a bad setting is the user's one-line error, not a logged host failure.
+        _ = host.Services.GetRequiredService<IOptions<CaptureOptions>>().Value;
+        _ = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = host.Services.GetRequiredService<IOptions<PanelOptions>>().Value;
+        _ = host.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
         await host.StartAsync(cancel).ConfigureAwait(false);
         await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;

@@ -122,7 +122,8 @@ internal sealed class RingFileSet : IDisposable
                 }
             }
 
-            if (isFrame)
+            // A comment-only block (an event) has no captured bytes; it is not a frame of any port.
+            if (isFrame && BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 20)..]) > 0)
             {
                 var iface = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 8)..]);
                 if ((uint)iface < (uint)writtenPerPort.Length)

@@ -18,6 +18,7 @@ public sealed class SyntheticFrameSource : IFrameSource
     private readonly long[] _received = new long[2];
     private readonly long _startTicks;
     private long _produced;
+    private long _lastTimestampNs;
 
     /// <summary>Creates the source.</summary>
     /// <param name="portNames">Names of the two ports.</param>
@@ -70,7 +71,8 @@ public sealed class SyntheticFrameSource : IFrameSource
         }
 
         var count = (int)Math.Min(due, MaxFramesPerBatch);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L;
+        // Frames of one batch are a few ns apart and never before the previous batch's last frame.
+        var now = Math.Max((_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100, _lastTimestampNs + 1);
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
@@ -89,6 +91,7 @@ public sealed class SyntheticFrameSource : IFrameSource
         }
 
         _produced += count;
+        _lastTimestampNs = now + count - 1;
         batch = new FrameBatch(_buffer.AsSpan(0, offset), _frames.AsSpan(0, count));
         return BatchResult.Frames;
     }
