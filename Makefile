@@ -3,12 +3,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 ethtool procps bc
+APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 iputils-ping netcat-openbsd ethtool procps bc
 BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps restore build run test bench clean
+.PHONY: deps restore build run test bench bench-live lab clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -36,6 +36,15 @@ test: deps restore
 
 bench: deps build
 	@bash tests/bench/bench.sh
+
+# The real capture path without the hardware: network namespaces wired like the box, the firmware on AF_PACKET,
+# VM-like traffic across it. Needs root. Ctrl+C stops the firmware; `bash hardware/lab/lab.sh down` removes the lab.
+lab: deps build
+	bash hardware/lab/lab.sh up
+	bash hardware/lab/lab.sh traffic vclab 3600 & trap 'kill %1 2>/dev/null' EXIT; bash hardware/lab/lab.sh run vclab
+
+bench-live: deps build
+	@bash tests/bench/bench-live.sh
 
 clean:
 	rm -rf $(BUILD) var

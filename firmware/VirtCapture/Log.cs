@@ -20,6 +20,18 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Error, "Capture failed: {Reason}")]
     public static partial void CaptureFailed(ILogger logger, string reason);
 
+    [LoggerMessage(1005, LogLevel.Warning, "Link {State} on {Port}{Detail}")]
+    public static partial void LinkChanged(ILogger logger, string state, string port, string detail);
+
+    [LoggerMessage(1006, LogLevel.Information, "Ports ready: {Mode} mode, {Ports}, bridge {Bridge}")]
+    public static partial void PortsReady(ILogger logger, string mode, string ports, string bridge);
+
+    [LoggerMessage(1007, LogLevel.Information, "Created bridge {Bridge} (no address, STP off, forward delay 0); it stays when the firmware stops")]
+    public static partial void BridgeCreated(ILogger logger, string bridge);
+
+    [LoggerMessage(1008, LogLevel.Error, "Capture cannot start: {Reason}")]
+    public static partial void CaptureCannotStart(ILogger logger, string reason);
+
     [LoggerMessage(2000, LogLevel.Information, "Closed {Path} ({Frames} frames)")]
     public static partial void FileClosed(ILogger logger, string path, long frames);
 

@@ -49,7 +49,8 @@ internal static class ErrorReporter
                 stderr.WriteLine($"virtcapture: {notFound.FileName ?? "file"}: no such file");
                 return Failure;
             case DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidDataException
-                or UserErrorException or FilterCompileException or CaptureFileFormatException or LibpcapMissingException:
+                or UserErrorException or FilterCompileException or CaptureFileFormatException or LibpcapMissingException
+                or Daemon.PortSetupException or Hal.AfPacket.CaptureDeviceException:
                 stderr.WriteLine($"virtcapture: {OneLine(error.Message)}");
                 return error is UserErrorException or FilterCompileException ? UsageError : Failure;
             default:

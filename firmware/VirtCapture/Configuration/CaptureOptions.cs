@@ -33,6 +33,15 @@ public sealed class CaptureOptions
     /// <summary>Memory between the capture and the disk, in MiB.</summary>
     public int BufferMB { get; set; } = 64;
 
+    /// <summary>Kernel receive ring of each port, in MiB (AfPacket; the Libpcap backend's buffer size).</summary>
+    public int RingMB { get; set; } = 64;
+
+    /// <summary>Accept capture interfaces that have an IP address (normally refused: capture ports stay silent).</summary>
+    public bool AllowPortAddresses { get; set; }
+
+    /// <summary>The bridge created for Inline mode when the ports are not bridged already.</summary>
+    public string BridgeName { get; set; } = "vcbr0";
+
     /// <summary>The file replayed by the Replay backend.</summary>
     public string ReplayFile { get; set; } = string.Empty;
 

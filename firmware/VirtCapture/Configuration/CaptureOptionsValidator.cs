@@ -23,6 +23,11 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             failures.Add($"Capture:BufferMB must be between 4 and 4096, got {options.BufferMB}");
         }
 
+        if (options.RingMB is < 1 or > 1000)
+        {
+            failures.Add($"Capture:RingMB must be between 1 and 1000, got {options.RingMB}");
+        }
+
         if (options.Backend.Equals("Replay", StringComparison.OrdinalIgnoreCase) && options.ReplayFile.Length == 0)
         {
             failures.Add("Capture:ReplayFile must name a pcap or pcapng file when Capture:Backend is Replay");

@@ -29,6 +29,9 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
         _log = log;
     }
 
+    /// <summary>Why the capture could not start, if it could not.</summary>
+    public string? Fault { get; private set; }
+
     /// <summary>The running capture, if any.</summary>
     public CaptureSession? Session => _session;
 
@@ -38,7 +41,16 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
         PcapngRepair.RepairDirectory(_storage.Directory, _log);
         if (_capture.StartOnBoot)
         {
-            StartCapture();
+            try
+            {
+                StartCapture();
+            }
+            catch (Exception e) when (IsFault(e))
+            {
+                // The box stays up (and reachable) with the fault shown, rather than restarting in a loop.
+                Fault = e.Message;
+                Log.CaptureCannotStart(_log, e.Message);
+            }
         }
 
         _statusTimer = _time.CreateTimer(_ => ReportStatus(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
@@ -61,7 +73,7 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
                 return;
             }
 
-            var source = FrameSourceFactory.Create(_capture, _time);
+            var source = FrameSourceFactory.Create(_capture, _time, _log);
             var ring = new RingSettings
             {
                 Directory = _storage.Directory,
@@ -105,12 +117,15 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
 
     public void Dispose() => _statusTimer?.Dispose();
 
+    internal static bool IsFault(Exception e) => e is PortSetupException or Hal.AfPacket.CaptureDeviceException or Hal.Bpf.FilterCompileException
+        or Hal.Bpf.LibpcapMissingException or UserErrorException or IOException or UnauthorizedAccessException or Hal.Replay.CaptureFileFormatException;
+
     private void ReportStatus()
     {
         var session = _session;
         if (session is null)
         {
-            Log.Status(_log, "idle: no capture running");
+            Log.Status(_log, Fault is null ? "idle: no capture running" : $"FAULT: {Fault}");
             return;
         }
 

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
 using VirtCapture.Configuration;
+using VirtCapture.Hal.AfPacket;
+using VirtCapture.Hal.Libpcap;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Hal.Synthetic;
@@ -14,7 +17,9 @@ internal static class FrameSourceFactory
 
     /// <summary>Opens the source.</summary>
     /// <exception cref="UserErrorException">The backend cannot run here.</exception>
-    public static IFrameSource Create(CaptureOptions options, TimeProvider time)
+    /// <exception cref="PortSetupException">The ports cannot be prepared.</exception>
+    /// <exception cref="CaptureDeviceException">A port cannot be opened.</exception>
+    public static IFrameSource Create(CaptureOptions options, TimeProvider time, ILogger log)
     {
         var ports = Ports(options);
         switch (options.Backend.ToUpperInvariant())
@@ -28,8 +33,14 @@ internal static class FrameSourceFactory
                 return new SyntheticFrameSource([ports[0].Name, ports[1].Name], options.SyntheticRate, seed: 1, time);
             case "REPLAY":
                 return new ReplayFrameSource(options.ReplayFile);
+            case "AFPACKET":
+                PortSetup.Prepare(options, ports, log);
+                return new AfPacketFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), options.Filter, options.RingMB);
+            case "LIBPCAP":
+                PortSetup.Prepare(options, ports, log);
+                return new LibpcapFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), options.Filter, options.RingMB);
             default:
-                throw new UserErrorException($"Capture:Backend {options.Backend} needs the live capture backends, which this build does not include yet; use Synthetic or Replay");
+                throw new UserErrorException($"Capture:Backend must be one of {string.Join(", ", CaptureOptions.Backends)}, got '{options.Backend}'");
         }
     }
 }

@@ -39,6 +39,9 @@ internal sealed class CapturePipeline : IDisposable
     private volatile bool _stopRequested;
     private long _taken;
     private bool _bufferFullLogged;
+    private bool _limitReached;
+    private readonly PortLink[] _links;
+    private readonly long[] _linkDownSince;
     private Exception? _error;
 
     /// <summary>Wires the stages together; <see cref="Start"/> runs them.</summary>
@@ -58,6 +61,8 @@ internal sealed class CapturePipeline : IDisposable
         _pendingDrops = new long[ports];
         _kernelDropsSeen = new long[ports];
         _written = new long[ports];
+        _links = Enumerable.Range(0, ports).Select(source.GetLink).ToArray();
+        _linkDownSince = new long[ports];
         _startNs = NowNs();
         _buffer = new FrameBuffer(settings.BufferBytes, settings.SegmentBytes, source.IsLive, settings.PublishAfter);
         _ring = ringFactory(FileHeader(), StatisticsBlocks);
@@ -142,8 +147,14 @@ internal sealed class CapturePipeline : IDisposable
                 if (_source.IsLive)
                 {
                     CollectKernelDrops();
+                    WatchLinks();
                     _buffer.PublishIfStale();
                 }
+            }
+
+            if (_source.IsLive && !_limitReached)
+            {
+                Drain();
             }
         }
         catch (OperationCanceledException)
@@ -193,11 +204,61 @@ internal sealed class CapturePipeline : IDisposable
 
             if (_settings.FrameLimit > 0 && ++_taken >= _settings.FrameLimit)
             {
+                _limitReached = true;
                 _stopRequested = true;
                 return;
             }
         }
     }
+
+    private void Drain()
+    {
+        // Frames already in the kernel's ring when the stop came are recorded too, so that what the kernel
+        // counted as received is what the files hold, less what it dropped.
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < deadline && _source.ReadBatch(out var batch, PollTimeout) == BatchResult.Frames)
+        {
+            Process(batch);
+        }
+
+        CollectKernelDrops();
+    }
+
+    private void WatchLinks()
+    {
+        for (var p = 0; p < _links.Length; p++)
+        {
+            var link = _source.GetLink(p);
+            if (link.Up == _links[p].Up)
+            {
+                continue;
+            }
+
+            _links[p] = link;
+            var port = _source.Ports[p];
+            var now = NowNs();
+            string detail;
+            if (link.Up)
+            {
+                var speed = link.SpeedMbps > 0 ? $", {link.SpeedMbps} Mb/s" : string.Empty;
+                detail = _linkDownSince[p] > 0
+                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" after {(now - _linkDownSince[p]) / 1e9:F1} s down{speed}")
+                    : speed;
+            }
+            else
+            {
+                _linkDownSince[p] = now;
+                detail = ": frames on this port are not seen until it comes back";
+            }
+
+            var state = link.Up ? "up" : "down";
+            Log.LinkChanged(_log, state, port.Description, detail);
+            _buffer.TryAppendBlock(PcapngBlocks.CommentPacket(p, now, $"link {state} on port {port.Name}{detail}"), _cancel.Token);
+        }
+    }
+
+    /// <summary>Each port's link as last seen by the capture thread.</summary>
+    public PortLink Link(int port) => _source.GetLink(port);
 
     private void CollectKernelDrops()
     {
@@ -281,7 +342,7 @@ internal sealed class CapturePipeline : IDisposable
     // A file's clock is its frames' timestamps: rotating a replay of last week by today's wall clock would be wrong.
     private long RingClockNs() => _source.IsLive ? NowNs() : _ring.LastFrameNs;
 
-    private long NowNs() => _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L;
+    private long NowNs() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
     private byte[] FileHeader()
     {

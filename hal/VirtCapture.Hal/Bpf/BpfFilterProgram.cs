@@ -11,6 +11,7 @@ public sealed unsafe class BpfFilterProgram : IDisposable
     /// <summary>Snaplen handed to libpcap's compiler; the largest frame libpcap itself accepts.</summary>
     public const int CompileSnaplen = 262144;
 
+    private const int CapturePortEthernet = 1;
     private static readonly Lock CompileLock = new();
     private LibpcapNative.BpfProgramNative* _program;
 
@@ -62,6 +63,68 @@ public sealed unsafe class BpfFilterProgram : IDisposable
             }
 
             return new BpfFilterProgram(expression, linkType, program);
+        }
+        catch
+        {
+            NativeMemory.Free(program);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="expression"/> for the kernel socket filter of a live Linux interface. libpcap then
+    /// emits the special VLAN code (SKF_AD_VLAN_TAG_PRESENT) needed where the kernel strips the outer tag before
+    /// the filter runs; a program compiled for a file would miss every tagged frame there.
+    /// </summary>
+    /// <exception cref="FilterCompileException">The filter is invalid, or the interface cannot be opened.</exception>
+    public static BpfFilterProgram CompileForInterface(string? expression, string iface)
+    {
+        expression = (expression ?? string.Empty).Trim();
+        var program = (LibpcapNative.BpfProgramNative*)NativeMemory.AllocZeroed((nuint)sizeof(LibpcapNative.BpfProgramNative));
+        try
+        {
+            lock (CompileLock)
+            {
+                var errors = stackalloc byte[512];
+                IntPtr pcap;
+                try
+                {
+                    pcap = LibpcapNative.pcap_create(iface, errors);
+                }
+                catch (DllNotFoundException e)
+                {
+                    throw new LibpcapMissingException(e);
+                }
+
+                if (pcap == IntPtr.Zero)
+                {
+                    throw new FilterCompileException(expression, $"libpcap cannot open {iface}: {Marshal.PtrToStringUTF8((IntPtr)errors)}");
+                }
+
+                try
+                {
+                    // Both only fail on an already activated handle, which this one is not.
+                    _ = LibpcapNative.pcap_set_snaplen(pcap, CompileSnaplen);
+                    _ = LibpcapNative.pcap_set_buffer_size(pcap, 1 << 16);
+                    var status = LibpcapNative.pcap_activate(pcap);
+                    if (status < 0)
+                    {
+                        var reason = Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap));
+                        throw new FilterCompileException(expression, $"libpcap cannot open {iface}: {(string.IsNullOrEmpty(reason) ? Marshal.PtrToStringUTF8(LibpcapNative.pcap_statustostr(status)) : reason)}");
+                    }
+
+                    if (LibpcapNative.pcap_compile(pcap, program, expression, 1, 0xffffffff) != 0)
+                    {
+                        throw new FilterCompileException(expression, Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap)) ?? "unknown error");
+                    }
+                }
+                finally
+                {
+                    LibpcapNative.pcap_close(pcap);
+                }
+            }
+
+            return new BpfFilterProgram(expression, CapturePortEthernet, program);
         }
         catch
         {

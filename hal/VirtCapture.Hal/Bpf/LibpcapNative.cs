@@ -61,6 +61,38 @@ internal static unsafe partial class LibpcapNative
     [LibraryImport(Library)]
     internal static partial IntPtr pcap_lib_version();
 
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr pcap_create(string source, byte* errorBuffer);
+
+    [LibraryImport(Library)]
+    internal static partial int pcap_set_snaplen(IntPtr pcap, int snaplen);
+
+    [LibraryImport(Library)]
+    internal static partial int pcap_set_buffer_size(IntPtr pcap, int bytes);
+
+    [LibraryImport(Library)]
+    internal static partial int pcap_activate(IntPtr pcap);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr pcap_statustostr(int status);
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PcapStat
+    {
+        public uint Received;
+        public uint Dropped;
+        public uint InterfaceDropped;
+    }
+
+    [LibraryImport(Library)]
+    internal static partial int pcap_setdirection(IntPtr pcap, int direction);
+
+    [LibraryImport(Library)]
+    internal static partial int pcap_stats(IntPtr pcap, PcapStat* stats);
+
+    [LibraryImport(Library)]
+    internal static partial int pcap_get_selectable_fd(IntPtr pcap);
+
     // bpf_filter only walks the program over the bytes it is given: it neither blocks nor calls back, so the GC
     // transition (the larger part of a P/Invoke's cost) can be skipped on this per-frame call.
     [LibraryImport(Library)]

@@ -26,4 +26,7 @@ public interface IFrameSource : IDisposable
 
     /// <summary>Reads the counters of one port. Safe to call from any thread.</summary>
     SourceCounters GetCounters(int port);
+
+    /// <summary>The link state of one port. Safe to call from any thread; costs no system call.</summary>
+    PortLink GetLink(int port);
 }

@@ -128,6 +128,9 @@ public sealed class ReplayFrameSource : IFrameSource
     public SourceCounters GetCounters(int port) => new(Volatile.Read(ref _received[port]), 0);
 
     /// <inheritdoc/>
+    public PortLink GetLink(int port) => PortLink.AlwaysUp;
+
+    /// <inheritdoc/>
     public void Dispose() => _file.Dispose();
 
     private int ParseAvailable()

@@ -100,6 +100,9 @@ public sealed class SyntheticFrameSource : IFrameSource
     public SourceCounters GetCounters(int port) => new(Interlocked.Read(ref _received[port]), 0);
 
     /// <inheritdoc/>
+    public PortLink GetLink(int port) => PortLink.AlwaysUp;
+
+    /// <inheritdoc/>
     public void Dispose()
     {
     }

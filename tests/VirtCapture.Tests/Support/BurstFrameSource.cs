@@ -53,6 +53,8 @@ public sealed class BurstFrameSource : IFrameSource
 
     public SourceCounters GetCounters(int port) => new(Interlocked.Read(ref _received[port]), 0);
 
+    public PortLink GetLink(int port) => PortLink.AlwaysUp;
+
     public void Dispose()
     {
     }

@@ -1,0 +1,343 @@
+using System.Diagnostics;
+using VirtCapture.Hal.Bpf;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Hal.Links;
+using static VirtCapture.Hal.AfPacket.LibcNative;
+
+namespace VirtCapture.Hal.AfPacket;
+
+/// <summary>
+/// Live capture with AF_PACKET TPACKET_V3 rings, one per port, the capture filter running in the kernel. Both rings
+/// are mapped side by side in one reserved region, so a batch can describe frames of both ports in place: the
+/// frames are merged into timestamp order straight from the kernel's blocks, with no copy before the buffer.
+/// </summary>
+public sealed unsafe class AfPacketFrameSource : IFrameSource
+{
+    private const int MaxFramesPerBatch = 8192;
+    private const int BlockSize = 1 << 20;
+    private const int BlockTimeoutMs = 8;
+    private static readonly long StatsIntervalTicks = Stopwatch.Frequency / 10;
+
+    private readonly AfPacketPort[] _ports;
+    private readonly SysfsLinkReader[] _links;
+    private readonly byte* _base;
+    private readonly nuint _regionBytes;
+    private readonly FrameRecord[] _frames = new FrameRecord[MaxFramesPerBatch];
+    private readonly long[] _heads;
+    private readonly byte*[] _cursor;
+    private readonly uint[] _left;
+    private readonly int[] _openBlock;
+    private readonly int[] _nextBlock;
+    private readonly int[] _releaseStart;
+    private readonly int[] _releaseCount;
+    private readonly PollFd[] _pollFds;
+    private readonly int[] _pollPorts;
+    private readonly long[] _received;
+    private readonly long[] _dropped;
+    private readonly PortLink[] _linkStates;
+    private readonly Lock _countersLock = new();
+    private readonly long _windowNs;
+    private long _lastRefreshTicks;
+
+    /// <summary>Opens every port.</summary>
+    /// <param name="ports">Port names and their interfaces.</param>
+    /// <param name="filter">Capture filter, compiled by libpcap for each interface and attached in the kernel.</param>
+    /// <param name="ringMegabytesPerPort">Size of each port's ring.</param>
+    /// <param name="reorderWindow">How long a frame may wait for an older one from another port (default 50 ms).</param>
+    /// <exception cref="CaptureDeviceException">A port could not be opened; the message names it and the errno.</exception>
+    /// <exception cref="FilterCompileException">The filter is invalid.</exception>
+    public AfPacketFrameSource(IReadOnlyList<(string Name, string Interface)> ports, string filter, int ringMegabytesPerPort, TimeSpan? reorderWindow = null)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ringMegabytesPerPort, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ringMegabytesPerPort * ports.Count, 2000);
+        var count = ports.Count;
+        _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(50)).TotalNanoseconds;
+        _ports = new AfPacketPort[count];
+        _links = new SysfsLinkReader[count];
+        _heads = new long[count];
+        _cursor = new byte*[count];
+        _left = new uint[count];
+        _openBlock = new int[count];
+        _nextBlock = new int[count];
+        _releaseStart = new int[count];
+        _releaseCount = new int[count];
+        _pollFds = new PollFd[count];
+        _pollPorts = new int[count];
+        _received = new long[count];
+        _dropped = new long[count];
+        _linkStates = new PortLink[count];
+        Array.Fill(_heads, TimestampMerge.Empty);
+        Array.Fill(_openBlock, -1);
+        Ports = ports.Select(p => new CapturePort(p.Name, $"port {p.Name} ({p.Interface})", CapturePort.Ethernet)).ToArray();
+
+        var blocksPerPort = ringMegabytesPerPort * ((1 << 20) / BlockSize);
+        _regionBytes = (nuint)((long)BlockSize * blocksPerPort * count);
+        // One reservation, then each ring mapped into it with MAP_FIXED: the rings are contiguous by construction.
+        _base = (byte*)mmap(null, _regionBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (_base == (byte*)-1)
+        {
+            throw CaptureDeviceException.FromErrno(ports[0].Name, ports[0].Interface, $"reserving {_regionBytes} bytes for the rings");
+        }
+
+        try
+        {
+            for (var p = 0; p < count; p++)
+            {
+                using var program = BpfFilterProgram.CompileForInterface(filter, ports[p].Interface);
+                _ports[p] = new AfPacketPort(ports[p].Name, ports[p].Interface, program, BlockSize, blocksPerPort, BlockTimeoutMs, _base + ((long)p * BlockSize * blocksPerPort));
+                _links[p] = new SysfsLinkReader(ports[p].Interface);
+                _linkStates[p] = _links[p].State;
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<CapturePort> Ports { get; }
+
+    /// <inheritdoc/>
+    public bool IsLive => true;
+
+    /// <inheritdoc/>
+    public bool FiltersInKernel => true;
+
+    /// <inheritdoc/>
+    public BatchResult ReadBatch(out FrameBatch batch, TimeSpan timeout)
+    {
+        ReleaseConsumedBlocks();
+        RefreshIfDue();
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            for (var p = 0; p < _ports.Length; p++)
+            {
+                if (_openBlock[p] < 0)
+                {
+                    TryOpenBlock(p);
+                }
+            }
+
+            var count = Merge();
+            if (count > 0)
+            {
+                batch = new FrameBatch(new ReadOnlySpan<byte>(_base, (int)_regionBytes), _frames.AsSpan(0, count));
+                return BatchResult.Frames;
+            }
+
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                batch = default;
+                return BatchResult.Timeout;
+            }
+
+            var remainingMs = (int)Math.Max(1, remaining * 1000 / Stopwatch.Frequency);
+            var holding = Array.Exists(_heads, h => h != TimestampMerge.Empty);
+            WaitForBlocks(holding ? Math.Min(remainingMs, 5) : remainingMs);
+        }
+    }
+
+    /// <inheritdoc/>
+    public SourceCounters GetCounters(int port)
+    {
+        lock (_countersLock)
+        {
+            RefreshCounters();
+            return new SourceCounters(_received[port], _dropped[port]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public PortLink GetLink(int port)
+    {
+        lock (_countersLock)
+        {
+            return _linkStates[port];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var port in _ports)
+        {
+            port?.Dispose();
+        }
+
+        if (_base != null && _base != (byte*)-1)
+        {
+            munmap(_base, _regionBytes);
+        }
+    }
+
+    private int Merge()
+    {
+        var horizon = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100 - _windowNs;
+        var count = 0;
+        while (count < MaxFramesPerBatch)
+        {
+            var p = TimestampMerge.Pick(_heads, horizon);
+            if (p < 0)
+            {
+                break;
+            }
+
+            var packet = _cursor[p];
+            var status = *(uint*)(packet + 20);
+            ref var frame = ref _frames[count++];
+            frame.TimestampNs = _heads[p];
+            frame.Offset = (int)(packet + *(ushort*)(packet + 24) - _base);
+            frame.CapturedLength = (int)*(uint*)(packet + 12);
+            frame.WireLength = (int)*(uint*)(packet + 16);
+            frame.Port = (ushort)p;
+            frame.Direction = FrameDirection.Inbound;
+            if ((status & 0x10) != 0)
+            {
+                // TP_STATUS_VLAN_VALID: the kernel stripped the outer tag; TP_STATUS_VLAN_TPID_VALID says which TPID.
+                frame.VlanTci = (ushort)*(uint*)(packet + 32);
+                frame.VlanTpid = (status & 0x40) != 0 ? *(ushort*)(packet + 36) : (ushort)0x8100;
+            }
+            else
+            {
+                frame.VlanTci = 0;
+                frame.VlanTpid = 0;
+            }
+
+            if (--_left[p] == 0)
+            {
+                FinishBlock(p);
+                TryOpenBlock(p);
+            }
+            else
+            {
+                _cursor[p] = packet + *(uint*)packet;
+                _heads[p] = Timestamp(_cursor[p]);
+            }
+        }
+
+        return count;
+    }
+
+    private void TryOpenBlock(int p)
+    {
+        var port = _ports[p];
+        // A block consumed in this batch still reads as ready until it is released: never open it twice.
+        while (!(_releaseCount[p] > 0 && _nextBlock[p] == _releaseStart[p]) && port.IsReady(_nextBlock[p]))
+        {
+            var index = _nextBlock[p];
+            var block = port.Block(index);
+            _nextBlock[p] = (index + 1) % port.BlockCount;
+            var packets = *(uint*)(block + 12);
+            _openBlock[p] = index;
+            if (packets == 0)
+            {
+                FinishBlock(p);
+                continue;
+            }
+
+            _left[p] = packets;
+            _cursor[p] = block + *(uint*)(block + 16);
+            _heads[p] = Timestamp(_cursor[p]);
+            return;
+        }
+    }
+
+    private void FinishBlock(int p)
+    {
+        // Frames of this block are in the batch being handed out; the block goes back at the next call.
+        if (_releaseCount[p] == 0)
+        {
+            _releaseStart[p] = _openBlock[p];
+        }
+
+        _releaseCount[p]++;
+        _openBlock[p] = -1;
+        _heads[p] = TimestampMerge.Empty;
+    }
+
+    private void ReleaseConsumedBlocks()
+    {
+        for (var p = 0; p < _ports.Length; p++)
+        {
+            for (var i = 0; i < _releaseCount[p]; i++)
+            {
+                _ports[p].Release((_releaseStart[p] + i) % _ports[p].BlockCount);
+            }
+
+            _releaseCount[p] = 0;
+        }
+    }
+
+    private void WaitForBlocks(int timeoutMs)
+    {
+        var n = 0;
+        for (var p = 0; p < _ports.Length; p++)
+        {
+            if (_openBlock[p] < 0)
+            {
+                _pollFds[n] = new PollFd { Fd = _ports[p].Fd, Events = POLLIN };
+                _pollPorts[n++] = p;
+            }
+        }
+
+        if (n == 0)
+        {
+            Thread.Sleep(timeoutMs);
+            return;
+        }
+
+        fixed (PollFd* fds = _pollFds)
+        {
+            if (poll(fds, (nuint)n, timeoutMs) > 0)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    if ((fds[i].Revents & POLLERR) != 0)
+                    {
+                        // ENETDOWN while the link is down; the socket stays bound and resumes when it comes back.
+                        _ports[_pollPorts[i]].TakeError();
+                    }
+                }
+            }
+        }
+
+        RefreshIfDue();
+    }
+
+    private void RefreshIfDue()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now - _lastRefreshTicks < StatsIntervalTicks)
+        {
+            return;
+        }
+
+        _lastRefreshTicks = now;
+        lock (_countersLock)
+        {
+            RefreshCounters();
+            for (var p = 0; p < _links.Length; p++)
+            {
+                _links[p].Refresh();
+                _linkStates[p] = _links[p].State;
+            }
+        }
+    }
+
+    private void RefreshCounters()
+    {
+        for (var p = 0; p < _ports.Length; p++)
+        {
+            var (packets, drops) = _ports[p].ReadStatistics();
+            _received[p] += packets;
+            _dropped[p] += drops;
+        }
+    }
+
+    private static long Timestamp(byte* packet) => (*(uint*)(packet + 4) * 1_000_000_000L) + *(uint*)(packet + 8);
+}

@@ -1,0 +1,36 @@
+namespace VirtCapture.Hal.Frames;
+
+/// <summary>
+/// Chooses which port's next frame goes first when several ports are merged into one time-ordered stream. A port
+/// with nothing buffered may still deliver an older frame (its kernel block not retired yet), so while any port is
+/// empty only frames older than the reorder horizon are released: the window is bounded, the order exact within it.
+/// </summary>
+public static class TimestampMerge
+{
+    /// <summary>Sentinel for a port with no buffered frame.</summary>
+    public const long Empty = long.MaxValue;
+
+    /// <summary>The port whose head frame is oldest and may go now, or -1.</summary>
+    /// <param name="heads">Timestamp of each port's next frame, or <see cref="Empty"/>.</param>
+    /// <param name="horizonNs">Frames at or before this time may go even while another port is empty.</param>
+    public static int Pick(ReadOnlySpan<long> heads, long horizonNs)
+    {
+        var best = -1;
+        var bestTs = Empty;
+        var anyEmpty = false;
+        for (var p = 0; p < heads.Length; p++)
+        {
+            if (heads[p] == Empty)
+            {
+                anyEmpty = true;
+            }
+            else if (heads[p] < bestTs)
+            {
+                bestTs = heads[p];
+                best = p;
+            }
+        }
+
+        return best >= 0 && (!anyEmpty || bestTs <= horizonNs) ? best : -1;
+    }
+}

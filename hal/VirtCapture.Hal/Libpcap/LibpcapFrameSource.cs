@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using SharpPcap;
+using SharpPcap.LibPcap;
+using VirtCapture.Hal.AfPacket;
+using VirtCapture.Hal.Bpf;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Hal.Links;
+using static VirtCapture.Hal.AfPacket.LibcNative;
+
+namespace VirtCapture.Hal.Libpcap;
+
+/// <summary>
+/// Live capture through libpcap (SharpPcap's live devices), the alternative to the AF_PACKET rings. SharpPcap opens
+/// and configures each port (promiscuous, immediate, nanosecond timestamps, the kernel filter); our own loop reads
+/// with <c>GetNextPacketPointers</c> (pcap_next_ex, no allocation), copies each frame once into a per-port staging
+/// region, and merges the ports in timestamp order. Counters come from our own pcap_stats call, because
+/// SharpPcap's Statistics reads the wrong fields on 64-bit Linux.
+/// </summary>
+public sealed unsafe class LibpcapFrameSource : IFrameSource
+{
+    private const int RegionBytes = 8 << 20;
+    private const int MaxFramesPerPort = 8192;
+    private const int MaxFramesPerBatch = 8192;
+    private static readonly long RefreshTicks = Stopwatch.Frequency / 10;
+
+    private readonly LibPcapLiveDevice[] _devices;
+    private readonly SysfsLinkReader[] _links;
+    private readonly PortLink[] _linkStates;
+    private readonly byte[] _staging;
+    private readonly FrameRecord[][] _staged;
+    private readonly int[] _stagedStart;
+    private readonly int[] _stagedCount;
+    private readonly int[] _fill;
+    private readonly long[] _heads;
+    private readonly FrameRecord[] _frames = new FrameRecord[MaxFramesPerBatch];
+    private readonly PollFd[] _pollFds;
+    private readonly long[] _received;
+    private readonly long[] _dropped;
+    private readonly uint[] _lastReceived;
+    private readonly uint[] _lastDropped;
+    private readonly Lock _countersLock = new();
+    private readonly long _windowNs;
+    private long _lastRefresh;
+
+    /// <summary>Opens every port with SharpPcap.</summary>
+    /// <exception cref="CaptureDeviceException">A port could not be opened.</exception>
+    /// <exception cref="LibpcapMissingException">libpcap is not installed.</exception>
+    public LibpcapFrameSource(IReadOnlyList<(string Name, string Interface)> ports, string filter, int bufferMegabytesPerPort, TimeSpan? reorderWindow = null)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        var count = ports.Count;
+        _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(50)).TotalNanoseconds;
+        _devices = new LibPcapLiveDevice[count];
+        _links = new SysfsLinkReader[count];
+        _linkStates = new PortLink[count];
+        _staging = GC.AllocateUninitializedArray<byte>(RegionBytes * count, pinned: true);
+        _staged = new FrameRecord[count][];
+        _stagedStart = new int[count];
+        _stagedCount = new int[count];
+        _fill = new int[count];
+        _heads = new long[count];
+        _pollFds = new PollFd[count];
+        _received = new long[count];
+        _dropped = new long[count];
+        _lastReceived = new uint[count];
+        _lastDropped = new uint[count];
+        Ports = ports.Select(p => new CapturePort(p.Name, $"port {p.Name} ({p.Interface})", CapturePort.Ethernet)).ToArray();
+        LibPcapLiveDeviceList list;
+        try
+        {
+            list = LibPcapLiveDeviceList.New();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new LibpcapMissingException(e);
+        }
+
+        try
+        {
+            for (var p = 0; p < count; p++)
+            {
+                var (name, iface) = ports[p];
+                var device = list.FirstOrDefault(d => d.Name == iface)
+                    ?? throw new CaptureDeviceException($"port {name}: libpcap does not see interface {iface}");
+                device.Open(new DeviceConfiguration
+                {
+                    Mode = DeviceModes.Promiscuous,
+                    Snaplen = BpfFilterProgram.CompileSnaplen,
+                    Immediate = true,
+                    ReadTimeout = 10,
+                    BufferSize = bufferMegabytesPerPort << 20,
+                    TimestampResolution = TimestampResolution.Nanosecond,
+                });
+                _devices[p] = device;
+                try
+                {
+                    device.Filter = filter;
+                }
+                catch (PcapException e)
+                {
+                    throw new FilterCompileException(filter, e.Message);
+                }
+
+                var handle = device.Handle.DangerousGetHandle();
+                // Inbound only: a frame forwarded out of the other port must not be recorded twice (PCAP_D_IN).
+                if (LibpcapNative.pcap_setdirection(handle, 1) != 0)
+                {
+                    throw new CaptureDeviceException($"port {name} ({iface}): pcap_setdirection failed: {device.LastError}");
+                }
+
+                device.NonBlockingMode = true;
+                _pollFds[p] = new PollFd { Fd = LibpcapNative.pcap_get_selectable_fd(handle), Events = POLLIN };
+                _staged[p] = new FrameRecord[MaxFramesPerPort];
+                _heads[p] = TimestampMerge.Empty;
+                _links[p] = new SysfsLinkReader(iface);
+                _linkStates[p] = _links[p].State;
+            }
+        }
+        catch (PcapException e)
+        {
+            Dispose();
+            throw new CaptureDeviceException($"libpcap cannot open the capture ports: {e.Message}", e);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<CapturePort> Ports { get; }
+
+    /// <inheritdoc/>
+    public bool IsLive => true;
+
+    /// <inheritdoc/>
+    public bool FiltersInKernel => true;
+
+    /// <inheritdoc/>
+    public BatchResult ReadBatch(out FrameBatch batch, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        Compact();
+        while (true)
+        {
+            for (var p = 0; p < _devices.Length; p++)
+            {
+                ReadAvailable(p);
+            }
+
+            RefreshIfDue();
+            var count = Merge();
+            if (count > 0)
+            {
+                batch = new FrameBatch(_staging, _frames.AsSpan(0, count));
+                return BatchResult.Frames;
+            }
+
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                batch = default;
+                return BatchResult.Timeout;
+            }
+
+            var wait = (int)Math.Max(1, remaining * 1000 / Stopwatch.Frequency);
+            var holding = Array.Exists(_stagedCount, c => c > 0);
+            fixed (PollFd* fds = _pollFds)
+            {
+                poll(fds, (nuint)_pollFds.Length, holding ? Math.Min(wait, 5) : wait);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public SourceCounters GetCounters(int port)
+    {
+        lock (_countersLock)
+        {
+            RefreshCounters();
+            return new SourceCounters(_received[port], _dropped[port]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public PortLink GetLink(int port)
+    {
+        lock (_countersLock)
+        {
+            return _linkStates[port];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var device in _devices)
+        {
+            device?.Close();
+        }
+    }
+
+    private void ReadAvailable(int p)
+    {
+        var device = _devices[p];
+        var region = p * RegionBytes;
+        while (_stagedStart[p] + _stagedCount[p] < MaxFramesPerPort)
+        {
+            IntPtr header = default, data = default;
+            if (device.GetNextPacketPointers(ref header, ref data) != 1)
+            {
+                return;
+            }
+
+            // struct pcap_pkthdr on LP64: timeval (two longs; the second holds ns at nanosecond precision), caplen, len.
+            var h = (long*)header;
+            var captured = (int)*(uint*)((byte*)header + 16);
+            var wire = (int)*(uint*)((byte*)header + 20);
+            if (_fill[p] + captured > RegionBytes)
+            {
+                // The region is full until the next batch frees it; libpcap keeps the rest in its own buffer.
+                return;
+            }
+
+            new ReadOnlySpan<byte>((void*)data, captured).CopyTo(_staging.AsSpan(region + _fill[p]));
+            var index = _stagedStart[p] + _stagedCount[p]++;
+            _staged[p][index] = new FrameRecord
+            {
+                TimestampNs = (h[0] * 1_000_000_000L) + h[1],
+                Offset = region + _fill[p],
+                CapturedLength = captured,
+                WireLength = wire,
+                Port = (ushort)p,
+                Direction = FrameDirection.Inbound,
+            };
+            _fill[p] += captured;
+            if (_stagedCount[p] == 1)
+            {
+                _heads[p] = _staged[p][_stagedStart[p]].TimestampNs;
+            }
+        }
+    }
+
+    private int Merge()
+    {
+        var horizon = ((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100) - _windowNs;
+        var count = 0;
+        while (count < MaxFramesPerBatch)
+        {
+            var p = TimestampMerge.Pick(_heads, horizon);
+            if (p < 0)
+            {
+                break;
+            }
+
+            _frames[count++] = _staged[p][_stagedStart[p]++];
+            _heads[p] = --_stagedCount[p] > 0 ? _staged[p][_stagedStart[p]].TimestampNs : TimestampMerge.Empty;
+        }
+
+        return count;
+    }
+
+    private void Compact()
+    {
+        // Frames handed out in the last batch are done with; the ones still waiting move to the region's start.
+        for (var p = 0; p < _devices.Length; p++)
+        {
+            var region = p * RegionBytes;
+            var write = region;
+            var frames = _staged[p];
+            for (var i = 0; i < _stagedCount[p]; i++)
+            {
+                ref var f = ref frames[_stagedStart[p] + i];
+                _staging.AsSpan(f.Offset, f.CapturedLength).CopyTo(_staging.AsSpan(write));
+                f.Offset = write;
+                write += f.CapturedLength;
+                frames[i] = f;
+            }
+
+            _stagedStart[p] = 0;
+            _fill[p] = write - region;
+        }
+    }
+
+    private void RefreshIfDue()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now - _lastRefresh < RefreshTicks)
+        {
+            return;
+        }
+
+        _lastRefresh = now;
+        lock (_countersLock)
+        {
+            RefreshCounters();
+            for (var p = 0; p < _links.Length; p++)
+            {
+                _links[p].Refresh();
+                _linkStates[p] = _links[p].State;
+            }
+        }
+    }
+
+    private void RefreshCounters()
+    {
+        for (var p = 0; p < _devices.Length; p++)
+        {
+            var stats = default(LibpcapNative.PcapStat);
+            if (_devices[p] is { Opened: true } device && LibpcapNative.pcap_stats(device.Handle.DangerousGetHandle(), &stats) == 0)
+            {
+                // pcap_stats counts in 32 bits and wraps: add the difference, which unsigned arithmetic gets right.
+                _received[p] += unchecked(stats.Received - _lastReceived[p]);
+                _dropped[p] += unchecked(stats.Dropped - _lastDropped[p]);
+                _lastReceived[p] = stats.Received;
+                _lastDropped[p] = stats.Dropped;
+            }
+        }
+    }
+}

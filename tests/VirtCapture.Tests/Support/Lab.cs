@@ -1,0 +1,75 @@
+namespace VirtCapture.Tests.Support;
+
+/// <summary>
+/// The lab of hardware/lab/lab.sh, one per test class: NAME-host ─ a0 │ box │ b0 ─ NAME-switch, in network
+/// namespaces of our own. Needs root, as CI has.
+/// </summary>
+public sealed class Lab : IDisposable
+{
+    private static int _counter;
+    private static readonly string Script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../hardware/lab/lab.sh"));
+
+    public Lab()
+    {
+        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root" || geteuid() == 0, "the lab tests need root (network namespaces); CI runs them as root");
+        Name = $"vct{Environment.ProcessId % 100000}x{Interlocked.Increment(ref _counter)}";
+        var up = Run.Program("bash", Script, "up", Name);
+        Assert.True(up.ExitCode == 0, $"lab up failed: {up.StdErr}");
+        Captures = Directory.CreateTempSubdirectory("vc-lab-").FullName;
+    }
+
+    public string Name { get; }
+
+    public string Captures { get; }
+
+    public ProcessResult Exec(string role, params string[] command) =>
+        Run.Program("ip", ["netns", "exec", $"{Name}-{role}", .. command], TimeSpan.FromMinutes(2));
+
+    /// <summary>trafgen from the host (port A's side) or the switch (port B's side): exactly <paramref name="frames"/> frames.</summary>
+    public void Send(string role, string config, int frames, string gap = "1ms")
+    {
+        var device = role == "host" ? "host0" : "sw0";
+        var conf = Path.Combine(Path.GetTempPath(), $"{Name}-{Guid.NewGuid():N}.cfg");
+        File.WriteAllText(conf, config);
+        try
+        {
+            var result = Exec(role, "trafgen", "--dev", device, "--conf", conf, "--num", frames.ToString(System.Globalization.CultureInfo.InvariantCulture), "--gap", gap, "--cpus", "1");
+            Assert.True(result.ExitCode == 0, $"trafgen failed: {result.StdErr}");
+        }
+        finally
+        {
+            File.Delete(conf);
+        }
+    }
+
+    public FirmwareProcess StartFirmware(string backend = "AfPacket", params string[] settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["VIRTCAPTURE_CONFIG_DIR"] = Path.GetDirectoryName(Script)!,
+            ["Capture__Backend"] = backend,
+            ["Storage__Directory"] = Captures,
+            ["Storage__FsyncIntervalMs"] = "200",
+            ["Storage__MinFreePercent"] = "0",
+        };
+        var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
+        return new FirmwareProcess("ip", ["netns", "exec", $"{Name}-box", "dotnet", "exec", dll, "run", .. settings], environment);
+    }
+
+    public string[] Files() => Directory.GetFiles(Captures, "*.pcapng").Order(StringComparer.Ordinal).ToArray();
+
+    public void Dispose()
+    {
+        Run.Program("bash", Script, "down", Name);
+        try
+        {
+            Directory.Delete(Captures, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern uint geteuid();
+}
