@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using VirtCapture.Hal.Frames;
 
@@ -42,44 +44,50 @@ internal static class PcapngBlocks
     /// </summary>
     public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, FrameDirection direction, long dropCount)
     {
+        // Hot path: one bounds check for the whole block, then unaligned little-endian stores.
+        if (block.Length < EnhancedPacketOverhead + captured || !BitConverter.IsLittleEndian)
+        {
+            throw new ArgumentException("block too small for the frame", nameof(block));
+        }
+
+        ref var b = ref MemoryMarshal.GetReference(block);
         var ts = (ulong)timestampNs;
-        BinaryPrimitives.WriteUInt32LittleEndian(block, EnhancedPacketType);
-        BinaryPrimitives.WriteUInt32LittleEndian(block[4..], (uint)block.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(block[8..], (uint)iface);
-        BinaryPrimitives.WriteUInt32LittleEndian(block[12..], (uint)(ts >> 32));
-        BinaryPrimitives.WriteUInt32LittleEndian(block[16..], (uint)ts);
-        BinaryPrimitives.WriteUInt32LittleEndian(block[20..], (uint)captured);
-        BinaryPrimitives.WriteUInt32LittleEndian(block[24..], (uint)wireLength);
+        Unsafe.WriteUnaligned(ref b, EnhancedPacketType);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 4), (uint)block.Length);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 8), (uint)iface);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 12), (uint)(ts >> 32));
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 16), (uint)ts);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 20), (uint)captured);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 24), (uint)wireLength);
         var pos = 28 + captured;
         var padded = 28 + Align4(captured);
-        block[pos..padded].Clear();
+        // At most three pad bytes: a zero uint written over them (the options or trailer overwrite the rest).
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 0u);
         pos = padded;
         var hasOptions = false;
         if (direction != FrameDirection.Unknown)
         {
-            BinaryPrimitives.WriteUInt16LittleEndian(block[pos..], 2);
-            BinaryPrimitives.WriteUInt16LittleEndian(block[(pos + 2)..], 4);
-            BinaryPrimitives.WriteUInt32LittleEndian(block[(pos + 4)..], (uint)direction);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 2u | (4u << 16));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), (uint)direction);
             pos += 8;
             hasOptions = true;
         }
 
         if (dropCount > 0)
         {
-            BinaryPrimitives.WriteUInt16LittleEndian(block[pos..], 4);
-            BinaryPrimitives.WriteUInt16LittleEndian(block[(pos + 2)..], 8);
-            BinaryPrimitives.WriteUInt64LittleEndian(block[(pos + 4)..], (ulong)dropCount);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 4u | (8u << 16));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), (ulong)dropCount);
             pos += 12;
             hasOptions = true;
         }
 
         if (hasOptions)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(block[pos..], 0);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 0u);
             pos += 4;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(block[pos..], (uint)block.Length);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), (uint)block.Length);
     }
 
     /// <summary>A zero-length EPB that carries only a comment: an event at an instant on a port.</summary>

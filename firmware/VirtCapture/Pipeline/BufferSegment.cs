@@ -3,9 +3,28 @@ namespace VirtCapture.Pipeline;
 /// <summary>One slab of the capture buffer: whole pcapng blocks, filled by the capture thread, drained by the writer.</summary>
 internal sealed class BufferSegment
 {
-    public BufferSegment(int size)
+    public BufferSegment(int size, int ports)
     {
         Data = new byte[size];
+        FramesPerPort = new long[ports];
+    }
+
+    /// <summary>Frames of each port in the segment (comment blocks are not frames).</summary>
+    public long[] FramesPerPort { get; }
+
+    /// <summary>Frames in the segment.</summary>
+    public int Frames { get; set; }
+
+    /// <summary>Timestamp of the newest frame in the segment.</summary>
+    public long LastTimestampNs { get; set; }
+
+    /// <summary>Empties the segment for reuse.</summary>
+    public void Reset()
+    {
+        Length = 0;
+        Frames = 0;
+        LastTimestampNs = 0;
+        Array.Clear(FramesPerPort);
     }
 
     /// <summary>The slab.</summary>

@@ -64,7 +64,7 @@ internal sealed class CapturePipeline : IDisposable
         _links = Enumerable.Range(0, ports).Select(source.GetLink).ToArray();
         _linkDownSince = new long[ports];
         _startNs = NowNs();
-        _buffer = new FrameBuffer(settings.BufferBytes, settings.SegmentBytes, source.IsLive, settings.PublishAfter);
+        _buffer = new FrameBuffer(settings.BufferBytes, settings.SegmentBytes, ports, source.IsLive, settings.PublishAfter);
         _ring = ringFactory(FileHeader(), StatisticsBlocks);
     }
 
@@ -288,7 +288,7 @@ internal sealed class CapturePipeline : IDisposable
                 var segment = _buffer.Take(PollTimeout);
                 if (segment is not null)
                 {
-                    if (!_ring.Stopped && !_ring.Write(segment.Data.AsSpan(0, segment.Length), RingClockNs(), _written))
+                    if (!_ring.Stopped && !_ring.Write(segment, RingClockNs(), _written))
                     {
                         _stopRequested = true;
                     }

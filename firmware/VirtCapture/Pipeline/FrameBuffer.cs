@@ -14,7 +14,10 @@ namespace VirtCapture.Pipeline;
 /// </summary>
 internal sealed class FrameBuffer : IDisposable
 {
-    private readonly ConcurrentQueue<BufferSegment> _free = new();
+    // Free segments are reused last-in first-out: the few that are hot stay in cache, and the memory of the rest is
+    // never touched (so not resident) unless the disk really falls behind.
+    private readonly Stack<BufferSegment> _free = new();
+    private readonly Lock _freeLock = new();
     private readonly ConcurrentQueue<BufferSegment> _full = new();
     private readonly SemaphoreSlim _freeSignal;
     private readonly SemaphoreSlim _fullSignal = new(0);
@@ -26,14 +29,15 @@ internal sealed class FrameBuffer : IDisposable
     /// <summary>Creates the buffer.</summary>
     /// <param name="totalBytes">Memory for all segments.</param>
     /// <param name="segmentBytes">Size of one segment; at least one maximal frame.</param>
+    /// <param name="ports">Number of ports, for the per-segment frame counts.</param>
     /// <param name="dropWhenFull">True for live sources.</param>
     /// <param name="publishAfter">A partly filled segment older than this is handed to the writer anyway.</param>
-    public FrameBuffer(long totalBytes, int segmentBytes, bool dropWhenFull, TimeSpan publishAfter)
+    public FrameBuffer(long totalBytes, int segmentBytes, int ports, bool dropWhenFull, TimeSpan publishAfter)
     {
         var count = (int)Math.Max(4, totalBytes / segmentBytes);
         for (var i = 0; i < count; i++)
         {
-            _free.Enqueue(new BufferSegment(segmentBytes));
+            _free.Push(new BufferSegment(segmentBytes, ports));
         }
 
         SegmentCount = count;
@@ -72,6 +76,9 @@ internal sealed class FrameBuffer : IDisposable
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
         PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), frame.Direction, dropCount);
         segment.Length += size;
+        segment.Frames++;
+        segment.FramesPerPort[frame.Port]++;
+        segment.LastTimestampNs = frame.TimestampNs;
         return true;
     }
 
@@ -127,8 +134,12 @@ internal sealed class FrameBuffer : IDisposable
     /// <summary>Writer thread: gives a drained segment back.</summary>
     public void Return(BufferSegment segment)
     {
-        segment.Length = 0;
-        _free.Enqueue(segment);
+        segment.Reset();
+        lock (_freeLock)
+        {
+            _free.Push(segment);
+        }
+
         _freeSignal.Release();
     }
 
@@ -160,9 +171,12 @@ internal sealed class FrameBuffer : IDisposable
             _freeSignal.Wait(cancel);
         }
 
-        if (!_free.TryDequeue(out segment))
+        lock (_freeLock)
         {
-            return null;
+            if (!_free.TryPop(out segment))
+            {
+                return null;
+            }
         }
 
         segment.StartedTicks = Stopwatch.GetTimestamp();

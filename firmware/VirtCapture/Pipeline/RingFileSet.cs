@@ -91,6 +91,36 @@ internal sealed class RingFileSet : IDisposable
     }
 
     /// <summary>
+    /// Writes a buffer segment. When no limit falls inside it (the usual case) it goes out in one piece, its
+    /// frames counted from the segment's own tallies; otherwise block by block.
+    /// </summary>
+    public bool Write(BufferSegment segment, long nowNs, Span<long> writtenPerPort)
+    {
+        var fits = _current is not null
+            && (_settings.SingleFile is not null
+                || ((_settings.MaxFileBytes == 0 || _current.Length + segment.Length + _closingReserve <= _settings.MaxFileBytes)
+                    && (_settings.MaxFileDurationNs == 0 || segment.Frames == 0 || segment.LastTimestampNs - _fileStartNs < _settings.MaxFileDurationNs)));
+        if (!fits)
+        {
+            return Write(segment.Data.AsSpan(0, segment.Length), nowNs, writtenPerPort);
+        }
+
+        _current!.Append(segment.Data.AsSpan(0, segment.Length));
+        for (var p = 0; p < writtenPerPort.Length && p < segment.FramesPerPort.Length; p++)
+        {
+            writtenPerPort[p] += segment.FramesPerPort[p];
+        }
+
+        _fileFrames += segment.Frames;
+        if (segment.Frames > 0)
+        {
+            LastFrameNs = segment.LastTimestampNs;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Writes a segment of whole blocks, rotating on the block that would cross a size or duration limit.
     /// Counts the frames of each interface into <paramref name="writtenPerPort"/>. Returns false when the ring
     /// has stopped (the rest of the segment is not written).

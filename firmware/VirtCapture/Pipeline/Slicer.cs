@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using VirtCapture.Hal.Frames;
 
 namespace VirtCapture.Pipeline;
@@ -25,12 +26,14 @@ public sealed class Slicer
     public int Snaplen { get; }
 
     /// <summary>Length the recorded frame will have.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int SlicedLength(in FrameRecord frame) => Math.Min(frame.RestoredLength, Snaplen);
 
     /// <summary>Wire length as recorded (a restored VLAN tag counts).</summary>
     public static int RecordedWireLength(in FrameRecord frame) => frame.VlanTpid == 0 ? frame.WireLength : frame.WireLength + 4;
 
     /// <summary>Copies the sliced frame into <paramref name="destination"/> (exactly <see cref="SlicedLength"/> bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Copy(in FrameRecord frame, ReadOnlySpan<byte> bytes, Span<byte> destination)
     {
         if (frame.VlanTpid == 0)
@@ -39,6 +42,11 @@ public sealed class Slicer
             return;
         }
 
+        CopyRestoringTag(frame, bytes, destination);
+    }
+
+    private static void CopyRestoringTag(in FrameRecord frame, ReadOnlySpan<byte> bytes, Span<byte> destination)
+    {
         // The recorded frame is MACs, the restored 802.1Q/802.1ad tag, then the rest, cut wherever the snaplen ends.
         Span<byte> tag = stackalloc byte[4];
         BinaryPrimitives.WriteUInt16BigEndian(tag, frame.VlanTpid);

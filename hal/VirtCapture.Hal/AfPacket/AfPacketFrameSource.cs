@@ -14,7 +14,8 @@ namespace VirtCapture.Hal.AfPacket;
 public sealed unsafe class AfPacketFrameSource : IFrameSource
 {
     private const int MaxFramesPerBatch = 8192;
-    private const int BlockSize = 1 << 20;
+    // Small blocks: the merge may hold a block for the reorder window, so a ring needs many of them.
+    private const int BlockSize = 256 << 10;
     private const int BlockTimeoutMs = 8;
     private static readonly long StatsIntervalTicks = Stopwatch.Frequency / 10;
 
@@ -339,5 +340,6 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static long Timestamp(byte* packet) => (*(uint*)(packet + 4) * 1_000_000_000L) + *(uint*)(packet + 8);
 }

@@ -13,6 +13,7 @@ public static class TimestampMerge
     /// <summary>The port whose head frame is oldest and may go now, or -1.</summary>
     /// <param name="heads">Timestamp of each port's next frame, or <see cref="Empty"/>.</param>
     /// <param name="horizonNs">Frames at or before this time may go even while another port is empty.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int Pick(ReadOnlySpan<long> heads, long horizonNs)
     {
         var best = -1;

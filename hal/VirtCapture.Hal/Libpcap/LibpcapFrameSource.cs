@@ -11,7 +11,7 @@ namespace VirtCapture.Hal.Libpcap;
 
 /// <summary>
 /// Live capture through libpcap (SharpPcap's live devices), the alternative to the AF_PACKET rings. SharpPcap opens
-/// and configures each port (promiscuous, immediate, nanosecond timestamps, the kernel filter); our own loop reads
+/// and configures each port (promiscuous, 10 ms block timeout, nanosecond timestamps, the kernel filter); our own loop reads
 /// with <c>GetNextPacketPointers</c> (pcap_next_ex, no allocation), copies each frame once into a per-port staging
 /// region, and merges the ports in timestamp order. Counters come from our own pcap_stats call, because
 /// SharpPcap's Statistics reads the wrong fields on 64-bit Linux.
@@ -86,7 +86,9 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
                 {
                     Mode = DeviceModes.Promiscuous,
                     Snaplen = BpfFilterProgram.CompileSnaplen,
-                    Immediate = true,
+                    // Not immediate: libpcap then keeps TPACKET_V3, whose blocks batch the wake-ups; the 10 ms read
+                    // timeout is also the block timeout, so no frame waits longer than that.
+                    Immediate = false,
                     ReadTimeout = 10,
                     BufferSize = bufferMegabytesPerPort << 20,
                     TimestampResolution = TimestampResolution.Nanosecond,

@@ -38,10 +38,12 @@ public sealed class LabTests : IDisposable
         AssertForwarding("after kill -9");
     }
 
-    [Fact]
-    public async Task A_burst_each_way_is_recorded_exactly_once_with_its_port_and_direction()
+    [Theory]
+    [InlineData("AfPacket")]
+    [InlineData("Libpcap")]
+    public async Task A_burst_each_way_is_recorded_exactly_once_with_its_port_and_direction(string backend)
     {
-        using var firmware = _lab.StartFirmware();
+        using var firmware = _lab.StartFirmware(backend);
         firmware.WaitFor("Capture started");
         var host = Task.Run(() => _lab.Send("host", FromHost, 500, "2ms"));
         var sw = Task.Run(() => _lab.Send("switch", FromSwitch, 400, "2ms"));

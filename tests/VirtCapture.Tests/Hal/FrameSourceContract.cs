@@ -37,7 +37,9 @@ public abstract class FrameSourceContract
         Assert.True(total >= 2000, $"only {total} frames arrived");
         for (var p = 0; p < delivered.Length; p++)
         {
-            Assert.Equal(delivered[p], source.GetCounters(p).Received);
+            // A live source's kernel has also counted what is queued but not yet handed out.
+            var received = source.GetCounters(p).Received;
+            Assert.True(source.IsLive ? received >= delivered[p] : received == delivered[p], $"port {p}: received {received}, delivered {delivered[p]}");
         }
     }
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# make bench-live: in the lab, trafgen floods port A with 64-byte frames at full speed; the firmware (each backend),
+# tcpdump and dumpcap capture the same flood in turn. Prints frames sent and recorded, loss, CPU time of the
+# capture process per 100k frames recorded, and peak RSS. A benchmark, not a test: it asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+FRAMES=${FRAMES:-3000000}
+RING_MB=${RING_MB:-64}
+lab=vcbench
+out=$PWD/var/bench-live
+lab_sh=hardware/lab/lab.sh
+rm -rf "$out"; mkdir -p "$out/config"
+bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true
+bash "$lab_sh" up "$lab" >/dev/null
+trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true' EXIT
+ip -n "$lab-box" link set a0 up
+cat > "$out/config/appsettings.json" <<JSON
+{ "Capture": { "Mode": "Monitor", "Ports": [ { "Name": "A", "Interface": "a0" } ], "RingMB": $RING_MB, "BufferMB": 16 },
+  "Storage": { "FileSizeMB": 1000, "MinFreePercent": 0, "FsyncIntervalMs": 1000 } }
+JSON
+clk=$(getconf CLK_TCK)
+rx() { ip netns exec "$lab-box" cat /sys/class/net/a0/statistics/rx_packets; }
+
+measure() { # name ready-text output-glob command...
+  local name=$1 ready=$2 glob=$3; shift 3
+  local dir="$out/$name"; mkdir -p "$dir"
+  ip netns exec "$lab-box" bash -c 'echo $$ > "$0"; exec "$@"' "$dir/pid" "$@" >"$dir/log" 2>&1 &
+  local waited=0
+  until grep -q "$ready" "$dir/log" 2>/dev/null; do
+    sleep 0.2; waited=$((waited + 1))
+    [ $waited -lt 150 ] || { echo "$name did not start:"; cat "$dir/log"; return 1; }
+  done
+  sleep 0.5
+  local pid before after
+  pid=$(cat "$dir/pid")
+  # CPU is counted from just before the flood, so start-up (the .NET runtime's JIT, tcpdump's setup) is left out.
+  local start_ticks
+  start_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  before=$(rx)
+  ip netns exec "$lab-host" trafgen --dev host0 --conf hardware/lab/traffic/flood64.cfg --num "$FRAMES" --cpus 1 >/dev/null 2>&1
+  sleep 2
+  after=$(rx)
+  local ticks rss
+  ticks=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - start_ticks )); awk -v n="$name" -v s="$start_ticks" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s ")"}' "/proc/$pid/stat" > "$dir/cpu"
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  local recorded=0 f
+  for f in $glob; do
+    [ -f "$f" ] || continue
+    recorded=$((recorded + $(capinfos -c -M "$f" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}')))
+  done
+  local sent=$((after - before))
+  # Only the flood counts: the capture also holds whatever else crossed a0 (nothing, in Monitor mode).
+  awk -v n="$name" -v s="$sent" -v r="$recorded" -v t="$ticks" -v c="$clk" -v m="$rss" 'BEGIN {
+    loss = s > 0 ? 100 * (s - r) / s : 0; if (loss < 0) loss = 0
+    cpu = r > 0 ? (t / c) * 1000 / r * 100000 : 0
+    printf "%-20s %10d %10d %8.2f %14.1f %10.1f\n", n, s, r, loss, cpu, m / 1024 }' >> "$out/table"
+}
+
+export VIRTCAPTURE_CONFIG_DIR=$out/config
+: > "$out/table"
+measure "virtcapture-afpacket" "Capture started" "$out/virtcapture-afpacket/cap/*.pcapng" \
+  env Capture__Backend=AfPacket Storage__Directory="$out/virtcapture-afpacket/cap" "$PWD/build/virtcapture" run
+measure "virtcapture-libpcap" "Capture started" "$out/virtcapture-libpcap/cap/*.pcapng" \
+  env Capture__Backend=Libpcap Storage__Directory="$out/virtcapture-libpcap/cap" "$PWD/build/virtcapture" run
+measure "tcpdump" "listening on" "$out/tcpdump/out.pcap" \
+  tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$out/tcpdump/out.pcap"
+measure "dumpcap" "Capturing on" "$out/dumpcap/out.pcapng" \
+  dumpcap -i a0 -B "$RING_MB" -w "$out/dumpcap/out.pcapng"
+
+echo "flood: $FRAMES frames of 64 bytes from trafgen into a0 (ring/buffer $RING_MB MB each)"
+printf "%-20s %10s %10s %8s %14s %10s\n" capture sent recorded "loss %" "CPU ms/100k" "RSS MB"
+cat "$out/table"
+awk 'NR==1 {a=$5} $1=="tcpdump" {t=$5} END { if (a > 0 && t > 0) printf "CPU per frame: virtcapture-afpacket uses %.2fx tcpdump\x27s\n", a / t }' "$out/table"
