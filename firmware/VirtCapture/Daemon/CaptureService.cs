@@ -129,7 +129,12 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
             return;
         }
 
-        var parts = session.Pipeline.Counters().Select(c => $"{c.Port}: {c.Written} written, {c.FilteredOut} filtered, {c.Dropped} dropped");
+        var parts = session.Pipeline.Counters().Select((c, p) =>
+        {
+            var link = session.Pipeline.Link(p);
+            var state = link.Up ? (link.SpeedMbps > 0 ? $"up {link.SpeedMbps} Mb/s" : "up") : "DOWN";
+            return $"{c.Port} [{state}]: {c.Written} written, {c.FilteredOut} filtered, {c.Dropped} dropped";
+        });
         var stop = session.Pipeline.Ring.Stopped ? $" STOPPED ({session.Pipeline.Ring.StopReason})" : string.Empty;
         Log.Status(_log, $"capturing{stop}: {string.Join("; ", parts)}; file {Path.GetFileName(session.Pipeline.Ring.CurrentPath) ?? "-"}");
     }

@@ -154,6 +154,40 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
+    public void Ports_already_bridged_by_the_OS_image_keep_their_bridge()
+    {
+        Assert.Equal(0, _lab.Exec("box", "ip", "link", "add", "br-os", "type", "bridge", "stp_state", "0", "forward_delay", "0").ExitCode);
+        _lab.Exec("box", "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/br-os/disable_ipv6");
+        Assert.Equal(0, _lab.Exec("box", "ip", "link", "set", "a0", "master", "br-os").ExitCode);
+        Assert.Equal(0, _lab.Exec("box", "ip", "link", "set", "b0", "master", "br-os").ExitCode);
+        using var firmware = _lab.StartFirmware();
+        firmware.WaitFor("Capture started");
+        Assert.Contains("bridge br-os", firmware.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("vcbr0", _lab.Exec("box", "ip", "link").StdOut, StringComparison.Ordinal);
+        AssertForwarding("through the OS image's bridge");
+        firmware.Stop();
+    }
+
+    [Fact]
+    public void Monitor_mode_listens_on_both_ports_and_never_forwards()
+    {
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor");
+        firmware.WaitFor("Capture started");
+        Assert.Contains("Monitor mode", firmware.Output, StringComparison.Ordinal);
+        _lab.Send("host", FromHost, 40);
+        _lab.Send("switch", FromSwitch, 30);
+        var ping = _lab.Exec("host", "ping", "-c", "1", "-W", "1", "192.0.2.2");
+        Assert.NotEqual(0, ping.ExitCode);
+        Thread.Sleep(300);
+        firmware.Stop();
+
+        var file = Assert.Single(_lab.Files());
+        Assert.Equal(40, Tshark.Count(file, "frame.interface_name == \"A\" and udp.port == 5001"));
+        Assert.Equal(30, Tshark.Count(file, "frame.interface_name == \"B\" and udp.port == 5001"));
+        Assert.Equal(string.Empty, _lab.Exec("box", "ip", "-br", "addr", "show", "master", "vcbr0").StdOut.Trim());
+    }
+
+    [Fact]
     public void A_capture_port_with_an_address_is_refused_with_one_clear_line()
     {
         Assert.Equal(0, _lab.Exec("box", "ip", "addr", "add", "198.51.100.7/24", "dev", "b0").ExitCode);
