@@ -32,6 +32,21 @@ internal static partial class Log
     [LoggerMessage(1008, LogLevel.Error, "Capture cannot start: {Reason}")]
     public static partial void CaptureCannotStart(ILogger logger, string reason);
 
+    [LoggerMessage(1009, LogLevel.Warning, "Safe stop: every file in {Directory} is closed, fsync'd and renamed; the box may be unplugged")]
+    public static partial void SafeToUnplug(ILogger logger, string directory);
+
+    [LoggerMessage(1010, LogLevel.Information, "MARK {Number}: {Detail}")]
+    public static partial void Marked(ILogger logger, int number, string detail);
+
+    [LoggerMessage(4000, LogLevel.Information, "panel: {Leds}")]
+    public static partial void Panel(ILogger logger, string leds);
+
+    [LoggerMessage(4001, LogLevel.Information, "Button {Button}: {Action}")]
+    public static partial void Button(ILogger logger, string button, string action);
+
+    [LoggerMessage(4002, LogLevel.Information, "Simulated board: press s for START/STOP, h to hold START/STOP (safe stop), m for MARK")]
+    public static partial void SimulatedKeys(ILogger logger);
+
     [LoggerMessage(2000, LogLevel.Information, "Closed {Path} ({Frames} frames)")]
     public static partial void FileClosed(ILogger logger, string path, long frames);
 

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VirtCapture.Configuration;
+using System.Device.Gpio;
 using VirtCapture.Daemon;
+using VirtCapture.Hal.Gpio;
+using VirtCapture.Panel;
 
 namespace VirtCapture.Cli;
 
@@ -34,6 +37,7 @@ internal static class RunCommand
         _ = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = host.Services.GetRequiredService<IOptions<PanelOptions>>().Value;
         _ = host.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        _ = host.Services.GetRequiredService<GpioDriver>();
         await host.StartAsync(cancel).ConfigureAwait(false);
         await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
@@ -58,9 +62,32 @@ internal static class RunCommand
         AddOptions<StorageOptions, StorageOptionsValidator>(builder, StorageOptions.Section);
         builder.Services.AddOptions<PanelOptions>().Bind(builder.Configuration.GetSection(PanelOptions.Section));
         builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.Section));
+        builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<CaptureService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureService>());
+        builder.Services.AddSingleton(sp => CreateGpioDriver(BoardDefinition.Load(sp.GetRequiredService<IOptions<PanelOptions>>().Value.Board)));
+        builder.Services.AddSingleton<FrontPanel>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FrontPanel>());
+        builder.Services.AddHostedService<SimulatedPanelKeys>();
         return builder.Build();
+    }
+
+    private static GpioDriver CreateGpioDriver(BoardDefinition board)
+    {
+        if (board.Driver.Equals("simulated", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SimulatedGpioDriver();
+        }
+
+        var chip = board.Leds.Values.Concat(board.Buttons.Values).First().Chip;
+        try
+        {
+            return new System.Device.Gpio.Drivers.LibGpiodDriver(chip);
+        }
+        catch (Exception e) when (e is DllNotFoundException or PlatformNotSupportedException or IOException)
+        {
+            throw new UserErrorException($"board {board.Name}: cannot open gpiochip{chip} with libgpiod ({e.Message}); install libgpiod2, or use Panel:Board=sim", e);
+        }
     }
 
     private static void AddOptions<TOptions, TValidator>(HostApplicationBuilder builder, string section)

@@ -46,9 +46,16 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             }
         }
 
-        if (failures.Count == 0 && BpfFilterProgram.Check(options.Filter, CapturePort.Ethernet) is { } reason)
+        try
         {
-            failures.Add($"Capture:Filter '{options.Filter}' is not a valid capture filter: {reason}");
+            if (failures.Count == 0 && BpfFilterProgram.Check(options.Filter, CapturePort.Ethernet) is { } reason)
+            {
+                failures.Add($"Capture:Filter '{options.Filter}' is not a valid capture filter: {reason}");
+            }
+        }
+        catch (LibpcapMissingException)
+        {
+            // Not a configuration mistake: the capture start reports it, and the FAULT LED shows it.
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VirtCapture.Configuration;
+using VirtCapture.Panel;
 using VirtCapture.Pcapng;
 using VirtCapture.Pipeline;
 
@@ -9,48 +10,68 @@ namespace VirtCapture.Daemon;
 
 /// <summary>
 /// The firmware's capture: repairs what an unclean stop left behind, starts the capture at boot if configured,
-/// reports its state on the console, and closes every file on shutdown.
+/// starts, stops, safe-stops and marks it on request (buttons, later the API), reports its state on the console,
+/// and closes every file on shutdown.
 /// </summary>
-internal sealed partial class CaptureService : IHostedService, IDisposable
+internal sealed class CaptureService : IHostedService, IDisposable
 {
     private readonly CaptureOptions _capture;
     private readonly StorageOptions _storage;
     private readonly TimeProvider _time;
     private readonly ILogger<CaptureService> _log;
+    private readonly StorageProbe _probe;
     private readonly Lock _gate = new();
     private CaptureSession? _session;
     private ITimer? _statusTimer;
+    private volatile bool _stopping;
+    private int _marks;
 
-    public CaptureService(IOptions<CaptureOptions> capture, IOptions<StorageOptions> storage, TimeProvider time, ILogger<CaptureService> log)
+    public CaptureService(IOptions<CaptureOptions> capture, IOptions<StorageOptions> storage, IOptions<PanelOptions> panel, StorageProbe probe, TimeProvider time, ILogger<CaptureService> log)
     {
         _capture = capture.Value;
         _storage = storage.Value;
+        _probe = probe;
         _time = time;
         _log = log;
+        Directory.CreateDirectory(_storage.Directory);
+        Protection = new MarkProtection(_storage.Directory, TimeSpan.FromMinutes(panel.Value.MarkProtectMinutes));
     }
 
-    /// <summary>Why the capture could not start, if it could not.</summary>
+    /// <summary>Why the capture could not start or had to stop, if it did.</summary>
     public string? Fault { get; private set; }
 
     /// <summary>The running capture, if any.</summary>
     public CaptureSession? Session => _session;
 
+    /// <summary>What the capture is doing.</summary>
+    public CaptureActivity Activity => _stopping ? CaptureActivity.Stopping
+        : _session is { } session && !session.Pipeline.Completion.IsCompleted ? CaptureActivity.Capturing
+        : CaptureActivity.Idle;
+
+    /// <summary>True when something needs a person: the capture could not start, or died of a disk error.</summary>
+    public bool HasFault => Fault is not null || _session?.Pipeline.Error is not null;
+
+    /// <summary>True after a safe stop, until the next start.</summary>
+    public bool SafeToUnplug { get; private set; }
+
+    /// <summary>The MARK protection of the ring.</summary>
+    public MarkProtection Protection { get; }
+
+    /// <summary>The storage settings.</summary>
+    public StorageOptions Storage => _storage;
+
+    /// <summary>The disk probe.</summary>
+    public StorageProbe Probe => _probe;
+
+    /// <summary>The ring stopped itself (OnFull=Stop, or nothing left to delete).</summary>
+    public bool RingStopped => _session?.Pipeline.Ring.Stopped ?? false;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_storage.Directory);
         PcapngRepair.RepairDirectory(_storage.Directory, _log);
         if (_capture.StartOnBoot)
         {
-            try
-            {
-                StartCapture();
-            }
-            catch (Exception e) when (IsFault(e))
-            {
-                // The box stays up (and reachable) with the fault shown, rather than restarting in a loop.
-                Fault = e.Message;
-                Log.CaptureCannotStart(_log, e.Message);
-            }
+            TryStartCapture();
         }
 
         _statusTimer = _time.CreateTimer(_ => ReportStatus(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
@@ -63,16 +84,35 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
         await StopCaptureAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Starts a capture; a failure becomes the fault shown on the panel (and is logged once).</summary>
+    public bool TryStartCapture()
+    {
+        try
+        {
+            StartCapture();
+            return true;
+        }
+        catch (Exception e) when (IsFault(e))
+        {
+            // The box stays up (and reachable) with the fault shown, rather than restarting in a loop.
+            Fault = e.Message;
+            Log.CaptureCannotStart(_log, e.Message);
+            return false;
+        }
+    }
+
     /// <summary>Starts a capture with the configured source, filter and ring.</summary>
     public void StartCapture()
     {
         lock (_gate)
         {
-            if (_session is not null)
+            if (_session is not null || _stopping)
             {
                 return;
             }
 
+            Fault = null;
+            SafeToUnplug = false;
             var source = FrameSourceFactory.Create(_capture, _time, _log);
             var ring = new RingSettings
             {
@@ -89,7 +129,7 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
                 BufferBytes = _capture.BufferMB * (1L << 20),
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
             };
-            _session = CaptureSession.Create(source, _capture.Filter, _capture.Snaplen, ring, settings, _time, _log);
+            _session = CaptureSession.Create(source, _capture.Filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected);
             _session.Start();
         }
     }
@@ -101,18 +141,57 @@ internal sealed partial class CaptureService : IHostedService, IDisposable
         lock (_gate)
         {
             session = _session;
-            _session = null;
+            if (session is null || _stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
         }
 
-        if (session is null)
+        try
         {
-            return;
+            await session.StopAsync().ConfigureAwait(false);
+            if (session.Pipeline.Error is { } error)
+            {
+                Fault = error.Message;
+            }
+
+            var summary = session.Pipeline.Error is { } e ? $"after an error: {e.Message}" : $"{session.Pipeline.Ring.Finished.Count} files in {_storage.Directory}";
+            Log.CaptureStopped(_log, summary);
+            session.Dispose();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _session = null;
+                _stopping = false;
+            }
+        }
+    }
+
+    /// <summary>START/STOP held: stop, and say when every file is safe on the disk.</summary>
+    public async Task SafeStopAsync()
+    {
+        await StopCaptureAsync().ConfigureAwait(false);
+        SafeToUnplug = true;
+        Log.SafeToUnplug(_log, _storage.Directory);
+    }
+
+    /// <summary>MARK: a comment at this instant, and the minutes before it protected from the ring.</summary>
+    public int Mark()
+    {
+        var n = Interlocked.Increment(ref _marks);
+        var session = _session;
+        if (session is not null)
+        {
+            session.Pipeline.AddComment($"MARK {n}");
+            Protection.Protect(_time.GetUtcNow().UtcDateTime, session.Pipeline.Ring.CurrentPath, session.Pipeline.Ring.Finished);
         }
 
-        await session.StopAsync().ConfigureAwait(false);
-        var summary = session.Pipeline.Error is { } error ? $"after an error: {error.Message}" : $"{session.Pipeline.Ring.Finished.Count} files in {_storage.Directory}";
-        Log.CaptureStopped(_log, summary);
-        session.Dispose();
+        Log.Marked(_log, n, session is null ? "no capture is running" : $"protected: {string.Join(", ", Protection.Names)}");
+        return n;
     }
 
     public void Dispose() => _statusTimer?.Dispose();

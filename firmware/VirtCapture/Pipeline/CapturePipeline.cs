@@ -304,6 +304,12 @@ internal sealed class CapturePipeline : IDisposable
                 {
                     _ring.Tick(RingClockNs());
                 }
+
+                if (_ring.Stopped)
+                {
+                    // OnFull=Stop (or nothing left to delete): the capture ends, the files stay as they are.
+                    _stopRequested = true;
+                }
             }
         }
         catch (IOException e)

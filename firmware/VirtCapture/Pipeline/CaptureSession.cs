@@ -33,7 +33,7 @@ internal sealed class CaptureSession : IDisposable
     /// Builds the data path over <paramref name="source"/>; takes ownership of the source (disposed on failure).
     /// </summary>
     /// <exception cref="Hal.Bpf.FilterCompileException">The filter is invalid.</exception>
-    public static CaptureSession Create(IFrameSource source, string filter, int snaplen, RingSettings ring, PipelineSettings settings, TimeProvider time, ILogger log)
+    public static CaptureSession Create(IFrameSource source, string filter, int snaplen, RingSettings ring, PipelineSettings settings, TimeProvider time, ILogger log, Func<string, (long Free, long Total)>? diskSpace = null, Func<string, bool>? isProtected = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         CaptureFilter? captureFilter = null;
@@ -41,7 +41,7 @@ internal sealed class CaptureSession : IDisposable
         {
             captureFilter = new CaptureFilter(filter, source.Ports, source.FiltersInKernel);
             var slicer = new Slicer(snaplen);
-            var pipeline = new CapturePipeline(source, captureFilter, slicer, (header, stats) => new RingFileSet(ring, header, stats, time, log), settings, time, log);
+            var pipeline = new CapturePipeline(source, captureFilter, slicer, (header, stats) => new RingFileSet(ring, header, stats, time, log, diskSpace) { IsProtected = isProtected ?? (static _ => false) }, settings, time, log);
             return new CaptureSession(source, captureFilter, pipeline, log);
         }
         catch

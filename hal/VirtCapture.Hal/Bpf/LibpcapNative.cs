@@ -32,7 +32,9 @@ internal static unsafe partial class LibpcapNative
             return IntPtr.Zero;
         }
 
-        foreach (var candidate in Candidates)
+        // VIRTCAPTURE_LIBPCAP names one library to use instead (a custom build; tests use it to simulate none).
+        var overridden = Environment.GetEnvironmentVariable("VIRTCAPTURE_LIBPCAP");
+        foreach (var candidate in string.IsNullOrEmpty(overridden) ? Candidates : [overridden])
         {
             if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle))
             {
@@ -40,7 +42,7 @@ internal static unsafe partial class LibpcapNative
             }
         }
 
-        return IntPtr.Zero;
+        return string.IsNullOrEmpty(overridden) ? IntPtr.Zero : throw new DllNotFoundException($"cannot load {overridden} (VIRTCAPTURE_LIBPCAP)");
     }
 
     [LibraryImport(Library)]

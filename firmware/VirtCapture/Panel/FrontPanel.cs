@@ -1,0 +1,282 @@
+using System.Device.Gpio;
+using Iot.Device.Button;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VirtCapture.Configuration;
+using VirtCapture.Daemon;
+
+namespace VirtCapture.Panel;
+
+/// <summary>
+/// The front panel: LEDs driven from <see cref="LedRules"/> every 50 ms, and the START/STOP and MARK buttons
+/// (Iot.Device.Button's debounced GpioButton) on the board's GPIO lines. The GpioController always gets its driver
+/// injected: libgpiod on a real board, <see cref="Hal.Gpio.SimulatedGpioDriver"/> on the simulated one.
+/// </summary>
+internal sealed class FrontPanel : IHostedService, IDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan DropHold = TimeSpan.FromSeconds(10);
+
+    private readonly CaptureService _capture;
+    private readonly PanelOptions _options;
+    private readonly GpioDriver _driver;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FrontPanel> _log;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly long _startTimestamp;
+    private readonly bool[] _lit = new bool[Enum.GetValues<Led>().Length];
+    private GpioController? _gpio;
+    private BoardDefinition? _board;
+    private GpioButton? _startStop;
+    private GpioButton? _mark;
+    private ITimer? _timer;
+    private LedPattern[] _patterns = [];
+    private long[] _lastReceived = [];
+    private long _lastDropped;
+    private long _lastDropAt = long.MinValue;
+    private bool _held;
+    private bool _ready;
+    private int _flicker;
+    private int _rendering;
+
+    public FrontPanel(CaptureService capture, IOptions<PanelOptions> options, GpioDriver driver, TimeProvider time, ILogger<FrontPanel> log, IHostApplicationLifetime? lifetime = null)
+    {
+        _capture = capture;
+        _options = options.Value;
+        _driver = driver;
+        _time = time;
+        _log = log;
+        _lifetime = lifetime;
+        _startTimestamp = time.GetTimestamp();
+    }
+
+    /// <summary>The patterns the LEDs show now, indexed by <see cref="Led"/>.</summary>
+    public IReadOnlyList<LedPattern> Patterns => _patterns;
+
+    /// <summary>The board in use.</summary>
+    public BoardDefinition Board => _board ?? throw new InvalidOperationException("the panel has not started");
+
+    /// <summary>Raised after a button's action completed (for the simulated board and tests).</summary>
+    public event Action<string>? ButtonHandled;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _board = BoardDefinition.Load(_options.Board);
+        _gpio = new GpioController(_driver);
+        foreach (var led in Enum.GetValues<Led>())
+        {
+            var line = _board.Leds[BoardDefinition.NameOf(led)];
+            _gpio.OpenPin(line.Line, PinMode.Output, line.ActiveLow ? PinValue.High : PinValue.Low);
+        }
+
+        _startStop = Button("START-STOP", holding: true);
+        _startStop.Press += (_, _) => OnStartStopPress();
+        _startStop.Holding += (_, e) => OnStartStopHolding(e);
+        _mark = Button("MARK", holding: false);
+        _mark.Press += (_, _) => Run("MARK", "pressed", () =>
+        {
+            _capture.Mark();
+            return Task.CompletedTask;
+        });
+        if (_lifetime is null)
+        {
+            _ready = true;
+        }
+        else
+        {
+            _lifetime.ApplicationStarted.Register(() => _ready = true);
+        }
+
+        _timer = _time.CreateTimer(_ => Render(), null, TimeSpan.Zero, Tick);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        if (_gpio is not null && _board is not null)
+        {
+            foreach (var line in _board.Leds.Values)
+            {
+                _gpio.Write(line.Line, line.ActiveLow ? PinValue.High : PinValue.Low);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Gathers the firmware's state for the LED rules.</summary>
+    public PanelState Snapshot()
+    {
+        var session = _capture.Session;
+        PortView? a = null, b = null;
+        var dropped = 0L;
+        if (session is not null && _capture.Activity != CaptureActivity.Idle)
+        {
+            var counters = session.Pipeline.Counters();
+            if (_lastReceived.Length != counters.Count)
+            {
+                _lastReceived = new long[counters.Count];
+            }
+
+            var views = new PortView[counters.Count];
+            for (var p = 0; p < counters.Count; p++)
+            {
+                views[p] = new PortView(session.Pipeline.Link(p).Up, counters[p].Received != _lastReceived[p]);
+                _lastReceived[p] = counters[p].Received;
+                dropped += counters[p].Dropped;
+            }
+
+            a = views.Length > 0 ? views[0] : null;
+            b = views.Length > 1 ? views[1] : null;
+        }
+
+        var now = _time.GetTimestamp();
+        if (dropped > _lastDropped)
+        {
+            _lastDropAt = now;
+        }
+
+        _lastDropped = dropped;
+        var recentDrop = _lastDropAt != long.MinValue && _time.GetElapsedTime(_lastDropAt, now) < DropHold;
+        var storage = _capture.Storage;
+        double used;
+        try
+        {
+            used = _capture.Probe.UsedPercent(storage.Directory);
+        }
+        catch (IOException)
+        {
+            used = 0;
+        }
+
+        var full = _capture.RingStopped || (storage.MinFreePercent > 0 && 100 - used < storage.MinFreePercent);
+        return new PanelState(_ready, _capture.SafeToUnplug, _capture.Activity, a, b, recentDrop, used, full, _capture.HasFault);
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _startStop?.Dispose();
+        _mark?.Dispose();
+        _gpio?.Dispose();
+    }
+
+    private GpioButton Button(string name, bool holding)
+    {
+        var line = _board!.Buttons[name];
+        var button = new GpioButton(
+            line.Line,
+            TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(_options.HoldSeconds),
+            isPullUp: line.ActiveLow,
+            hasExternalResistor: false,
+            gpio: _gpio,
+            shouldDispose: false,
+            debounceTime: TimeSpan.FromMilliseconds(_options.DebounceMs))
+        {
+            IsHoldingEnabled = holding,
+        };
+        return button;
+    }
+
+    private void OnStartStopPress()
+    {
+        // The library also reports a press when a hold ends; that one was the safe stop already.
+        if (_held)
+        {
+            return;
+        }
+
+        if (_capture.Activity == CaptureActivity.Capturing)
+        {
+            Run("START-STOP", "stop", _capture.StopCaptureAsync);
+        }
+        else
+        {
+            Run("START-STOP", "start", () =>
+            {
+                _capture.TryStartCapture();
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    private void OnStartStopHolding(ButtonHoldingEventArgs e)
+    {
+        if (e.HoldingState == ButtonHoldingState.Started)
+        {
+            _held = true;
+            Run("START-STOP", "held: safe stop", _capture.SafeStopAsync);
+        }
+        else
+        {
+            _held = false;
+        }
+    }
+
+    private void Run(string button, string action, Func<Task> work)
+    {
+        Log.Button(_log, button, action);
+        // Button events arrive on the GPIO callback thread; the work (a stop drains buffers) must not hold it.
+        _ = Task.Run(async () =>
+        {
+            await work().ConfigureAwait(false);
+            ButtonHandled?.Invoke($"{button}: {action}");
+        });
+    }
+
+    private void Render()
+    {
+        // Timer ticks may overlap when the machine is busy; one render at a time.
+        if (_gpio is null || _board is null || Interlocked.Exchange(ref _rendering, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            RenderOnce();
+        }
+        finally
+        {
+            Volatile.Write(ref _rendering, 0);
+        }
+    }
+
+    private void RenderOnce()
+    {
+
+        var patterns = LedRules.Derive(Snapshot());
+        var gpio = _gpio!;
+        var board = _board!;
+        var elapsed = (long)_time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+        _flicker++;
+        foreach (var led in Enum.GetValues<Led>())
+        {
+            var lit = LedRules.IsLit(patterns[(int)led], elapsed, (_flicker + (int)led) % 3 != 0);
+            if (lit != _lit[(int)led] || _patterns.Length == 0)
+            {
+                var line = board.Leds[BoardDefinition.NameOf(led)];
+                gpio.Write(line.Line, lit ^ line.ActiveLow ? PinValue.High : PinValue.Low);
+                _lit[(int)led] = lit;
+            }
+        }
+
+        if (!patterns.AsSpan().SequenceEqual(_patterns))
+        {
+            _patterns = patterns;
+            Log.Panel(_log, string.Join(' ', Enum.GetValues<Led>().Select(l => $"{BoardDefinition.NameOf(l)}={Name(patterns[(int)l])}")));
+        }
+    }
+
+    private static string Name(LedPattern pattern) => pattern switch
+    {
+        LedPattern.Steady => "on",
+        LedPattern.SlowBlink => "slow-blink",
+        LedPattern.FastBlink => "fast-blink",
+        LedPattern.Flicker => "flicker",
+        _ => "off",
+    };
+}
