@@ -8,6 +8,7 @@ var root = new RootCommand("VirtCapture: the firmware of a filtering TAP box for
 root.Subcommands.Add(RunCommand.Build());
 root.Subcommands.Add(CaptureCommand.Build());
 root.Subcommands.Add(RepairCommand.Build());
+root.Subcommands.Add(TokenCommand.Build());
 root.SetAction((result, cancel) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancel));
 
 var parse = root.Parse(args);

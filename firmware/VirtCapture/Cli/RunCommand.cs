@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VirtCapture.Configuration;
 using System.Device.Gpio;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using VirtCapture.Daemon;
+using VirtCapture.Management;
 using VirtCapture.Hal.Gpio;
 using VirtCapture.Panel;
 
@@ -30,32 +33,50 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancel)
     {
-        using var host = BuildHost(args);
+        await using var app = BuildHost(args);
 
         // Validate before the host starts: a bad setting is the user's one-line error, not a logged host failure.
-        _ = host.Services.GetRequiredService<IOptions<CaptureOptions>>().Value;
-        _ = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        _ = host.Services.GetRequiredService<IOptions<PanelOptions>>().Value;
-        _ = host.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
-        _ = host.Services.GetRequiredService<GpioDriver>();
-        await host.StartAsync(cancel).ConfigureAwait(false);
-        await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        _ = app.Services.GetRequiredService<IOptions<CaptureOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<PanelOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        _ = app.Services.GetRequiredService<GpioDriver>();
+        _ = app.Services.GetRequiredService<TokenStore>();
+        await app.StartAsync(cancel).ConfigureAwait(false);
+        await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
 
-    internal static IHost BuildHost(string[] args)
+    /// <summary>The configuration every command reads: defaults, the config directory, environment, command line.</summary>
+    internal static void AddSources(IConfigurationBuilder configuration, string[] args)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
         var configDir = Environment.GetEnvironmentVariable(ConfigDirVariable) ?? "/etc/virtcapture";
-        builder.Configuration
+        configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
             .AddJsonFile(Path.GetFullPath(Path.Combine(configDir, "appsettings.json")), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables()
             .AddCommandLine(args);
+    }
+
+    internal static WebApplication BuildHost(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        AddSources(builder.Configuration, args);
+        builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var management = builder.Configuration.GetSection(ManagementOptions.Section).Get<ManagementOptions>() ?? new ManagementOptions();
+        builder.WebHost.UseUrls(management.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = management.MaxRequestBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
         });
         builder.Services.AddSingleton(TimeProvider.System);
         AddOptions<CaptureOptions, CaptureOptionsValidator>(builder, CaptureOptions.Section);
@@ -69,7 +90,15 @@ internal static class RunCommand
         builder.Services.AddSingleton<FrontPanel>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FrontPanel>());
         builder.Services.AddHostedService<SimulatedPanelKeys>();
-        return builder.Build();
+        builder.Services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<ManagementOptions>>().Value.TokenFile));
+        builder.Services.AddSingleton<FailedLogins>();
+        builder.Services.AddSingleton<CaptureCatalog>();
+        builder.Services.AddSingleton<MetricsExporter>();
+        builder.Services.AddOpenApi();
+        var app = builder.Build();
+        app.UseTokenAuthentication(app.Services.GetRequiredService<TokenStore>(), app.Services.GetRequiredService<FailedLogins>());
+        app.MapManagement();
+        return app;
     }
 
     private static GpioDriver CreateGpioDriver(BoardDefinition board)
@@ -90,7 +119,7 @@ internal static class RunCommand
         }
     }
 
-    private static void AddOptions<TOptions, TValidator>(HostApplicationBuilder builder, string section)
+    private static void AddOptions<TOptions, TValidator>(WebApplicationBuilder builder, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {

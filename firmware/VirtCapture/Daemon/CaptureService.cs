@@ -60,6 +60,12 @@ internal sealed class CaptureService : IHostedService, IDisposable
     /// <summary>The storage settings.</summary>
     public StorageOptions Storage => _storage;
 
+    /// <summary>The capture settings in force (the API may change them at run time).</summary>
+    public CaptureOptions Capture => _capture;
+
+    /// <summary>When the service started.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>The disk probe.</summary>
     public StorageProbe Probe => _probe;
 
@@ -98,6 +104,57 @@ internal sealed class CaptureService : IHostedService, IDisposable
             Fault = e.Message;
             Log.CaptureCannotStart(_log, e.Message);
             return false;
+        }
+    }
+
+    /// <summary>Starts a capture with a new filter and/or snaplen, which stay in force.</summary>
+    /// <exception cref="Hal.Bpf.FilterCompileException">The filter is invalid.</exception>
+    public void StartCapture(string? filter, int? snaplen)
+    {
+        if (filter is not null && Hal.Bpf.BpfFilterProgram.Check(filter, Hal.Frames.CapturePort.Ethernet) is { } reason)
+        {
+            throw new Hal.Bpf.FilterCompileException(filter, reason);
+        }
+
+        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        {
+            throw new UserErrorException($"snaplen must be between 14 and {Slicer.MaxSnaplen}, got {snaplen}");
+        }
+
+        lock (_gate)
+        {
+            _capture.Filter = filter ?? _capture.Filter;
+            _capture.Snaplen = snaplen ?? _capture.Snaplen;
+        }
+
+        StartCapture();
+    }
+
+    /// <summary>Replaces the settings (already validated); a running capture restarts on them, in a new file.</summary>
+    public async Task ReconfigureAsync(CaptureOptions? capture, StorageOptions? storage)
+    {
+        var wasRunning = Activity == CaptureActivity.Capturing;
+        if (wasRunning)
+        {
+            await StopCaptureAsync().ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            if (capture is not null)
+            {
+                Copy(capture, _capture);
+            }
+
+            if (storage is not null)
+            {
+                Copy(storage, _storage);
+            }
+        }
+
+        if (wasRunning)
+        {
+            TryStartCapture();
         }
     }
 
@@ -195,6 +252,14 @@ internal sealed class CaptureService : IHostedService, IDisposable
     }
 
     public void Dispose() => _statusTimer?.Dispose();
+
+    private static void Copy<T>(T from, T to)
+    {
+        foreach (var property in typeof(T).GetProperties().Where(p => p.CanWrite))
+        {
+            property.SetValue(to, property.GetValue(from));
+        }
+    }
 
     internal static bool IsFault(Exception e) => e is PortSetupException or Hal.AfPacket.CaptureDeviceException or Hal.Bpf.FilterCompileException
         or Hal.Bpf.LibpcapMissingException or UserErrorException or IOException or UnauthorizedAccessException or Hal.Replay.CaptureFileFormatException;

@@ -77,6 +77,12 @@ internal sealed class CapturePipeline : IDisposable
     /// <summary>The ring, for its file list and stop reason.</summary>
     public RingFileSet Ring => _ring;
 
+    /// <summary>Copies of the written segments for live streams.</summary>
+    public LiveTap Tap { get; } = new();
+
+    /// <summary>The snaplen.</summary>
+    public int Snaplen => _slicer.Snaplen;
+
     /// <summary>The ports being captured.</summary>
     public IReadOnlyList<CapturePort> Ports => _source.Ports;
 
@@ -293,6 +299,8 @@ internal sealed class CapturePipeline : IDisposable
                         _stopRequested = true;
                     }
 
+                    Tap.Publish(segment);
+
                     _buffer.Return(segment);
                 }
                 else if (_buffer.IsDrained)
@@ -322,6 +330,7 @@ internal sealed class CapturePipeline : IDisposable
         finally
         {
             CloseRing();
+            Tap.Complete();
             _completion.TrySetResult();
         }
     }

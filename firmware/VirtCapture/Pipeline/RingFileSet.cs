@@ -30,6 +30,7 @@ internal sealed class RingFileSet : IDisposable
     private long _fileFrames;
     private long _lastSyncTimestamp;
     private readonly int _closingReserve;
+    private long _bytesBefore;
 
     /// <summary>Creates the set; existing files of the same prefix join the ring so retention spans restarts.</summary>
     /// <param name="settings">Naming, rotation and retention.</param>
@@ -71,6 +72,9 @@ internal sealed class RingFileSet : IDisposable
 
     /// <summary>The file being written, if any.</summary>
     public string? CurrentPath => _current?.Path;
+
+    /// <summary>Bytes written to every file since the ring was created.</summary>
+    public long BytesWritten => _bytesBefore + (_current?.Length ?? 0);
 
     /// <summary>Timestamp of the last frame written (the clock of an offline capture).</summary>
     public long LastFrameNs { get; private set; }
@@ -212,6 +216,7 @@ internal sealed class RingFileSet : IDisposable
 
         var writer = _current;
         _current = null;
+        _bytesBefore += writer.Length;
         try
         {
             writer.Append(_statistics(nowNs));

@@ -124,6 +124,12 @@ internal sealed class PcapngFormat : ICaptureFileFormat
             throw new CaptureFileFormatException(_path, fileOffset, $"packet claims {captured} bytes in a block of {block.Length}");
         }
 
+        if (captured == 0)
+        {
+            // A block with no bytes carries only options (an event comment): nothing to replay.
+            return RecordParse.Skipped;
+        }
+
         frame.TimestampNs = ToNanoseconds(((ulong)tsHigh << 32) | tsLow, iface);
         frame.Offset = 28;
         frame.CapturedLength = (int)captured;

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using VirtCapture.Daemon;
+using VirtCapture.Pcapng;
+using VirtCapture.Pipeline;
+
+namespace VirtCapture.Management;
+
+/// <summary>
+/// The capture directory as the API shows it: names validated so that no request reaches a file outside it, and a
+/// summary of each file (frames, time range, drops) computed once per file version and cached.
+/// </summary>
+internal sealed partial class CaptureCatalog
+{
+    private readonly CaptureService _capture;
+    private readonly ConcurrentDictionary<string, (long Size, DateTime Modified, CaptureFileSummary Summary)> _cache = new();
+
+    public CaptureCatalog(CaptureService capture)
+    {
+        _capture = capture;
+    }
+
+    private string Directory => Path.GetFullPath(_capture.Storage.Directory);
+
+    /// <summary>
+    /// The path of a capture file named <paramref name="name"/>, or null when the name is not one of ours (anything
+    /// with a separator, "..", or another extension) or no such file exists.
+    /// </summary>
+    public string? Resolve(string name)
+    {
+        if (!IsValidName(name))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(Directory, name));
+        return Path.GetDirectoryName(path) == Directory && File.Exists(path) ? path : null;
+    }
+
+    /// <summary>True for names the catalog can hold.</summary>
+    public static bool IsValidName(string name) => name.Length <= 200 && SafeName().IsMatch(name);
+
+    /// <summary>True while the file is being written.</summary>
+    public bool IsWriting(string path) =>
+        path.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) || (_capture.Session?.Pipeline.Ring.CurrentPath is { } current && current == path + RingFileSet.PartSuffix);
+
+    /// <summary>Every capture file, oldest first.</summary>
+    public IReadOnlyList<CaptureFileSummary> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        var files = System.IO.Directory.GetFiles(Directory, "*.pcapng").Concat(System.IO.Directory.GetFiles(Directory, "*.pcapng.part"))
+            .Where(f => IsValidName(Path.GetFileName(f)))
+            .Order(StringComparer.Ordinal);
+        var result = new List<CaptureFileSummary>();
+        foreach (var file in files)
+        {
+            try
+            {
+                result.Add(Summarize(file));
+            }
+            catch (IOException)
+            {
+                // Deleted by the ring between the listing and the reading.
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Summary of one file (cached until it changes).</summary>
+    public CaptureFileSummary Summarize(string path)
+    {
+        var info = new FileInfo(path);
+        var name = info.Name;
+        var writing = IsWriting(path);
+        var isProtected = _capture.Protection.IsProtected(name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) ? name[..^RingFileSet.PartSuffix.Length] : name);
+        if (_cache.TryGetValue(path, out var cached) && cached.Size == info.Length && cached.Modified == info.LastWriteTimeUtc)
+        {
+            return cached.Summary with { Protected = isProtected, Writing = writing };
+        }
+
+        var (frames, drops, first, last) = Scan(path);
+        var summary = new CaptureFileSummary(name, info.Length, first, last, frames, drops, isProtected, writing, info.LastWriteTimeUtc);
+        _cache[path] = (info.Length, info.LastWriteTimeUtc, summary);
+        return summary;
+    }
+
+    private static (long Frames, long Drops, DateTimeOffset? First, DateTimeOffset? Last) Scan(string path)
+    {
+        long frames = 0, drops = 0, first = 0, last = 0;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20);
+        var header = new byte[32];
+        var options = new byte[64];
+        long offset = 0;
+        var length = stream.Length;
+        while (offset + 12 <= length)
+        {
+            stream.Position = offset;
+            if (stream.Read(header, 0, 32) < 12)
+            {
+                break;
+            }
+
+            var type = BinaryPrimitives.ReadUInt32LittleEndian(header);
+            var blockLength = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+            if (blockLength < 12 || offset + blockLength > length)
+            {
+                break;
+            }
+
+            if (type == PcapngBlocks.EnhancedPacketType && blockLength >= 32)
+            {
+                var captured = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(20));
+                if (captured > 0)
+                {
+                    var ts = ((long)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12)) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(16));
+                    frames++;
+                    first = first == 0 ? ts : first;
+                    last = Math.Max(last, ts);
+                    var optionsAt = 28 + ((captured + 3) & ~3u);
+                    var optionsLength = (int)Math.Min(options.Length, blockLength - 4 - optionsAt);
+                    if (optionsLength >= 4)
+                    {
+                        stream.Position = offset + optionsAt;
+                        stream.ReadExactly(options, 0, optionsLength);
+                        drops += DropCount(options.AsSpan(0, optionsLength));
+                    }
+                }
+            }
+
+            offset += blockLength;
+        }
+
+        return (frames, drops, first == 0 ? null : FromNs(first), last == 0 ? null : FromNs(last));
+    }
+
+    private static long DropCount(ReadOnlySpan<byte> options)
+    {
+        while (options.Length >= 4)
+        {
+            var code = BinaryPrimitives.ReadUInt16LittleEndian(options);
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(options[2..]);
+            if (code == 0 || 4 + length > options.Length)
+            {
+                return 0;
+            }
+
+            if (code == 4 && length == 8)
+            {
+                return (long)BinaryPrimitives.ReadUInt64LittleEndian(options[4..]);
+            }
+
+            options = options[(4 + ((length + 3) & ~3))..];
+        }
+
+        return 0;
+    }
+
+    private static DateTimeOffset FromNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\.pcapng(\.part)?$")]
+    private static partial Regex SafeName();
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Http;
+using VirtCapture.Hal.Bpf;
+using VirtCapture.Pcapng;
+using VirtCapture.Pipeline;
+
+namespace VirtCapture.Management;
+
+/// <summary>
+/// GET /api/live: the running capture as a pcapng stream that <c>wireshark -k -i -</c> and <c>tshark -i -</c> read.
+/// The client's own filter and snaplen apply to its stream only; frames it is too slow for are dropped from its
+/// stream alone, counted, and announced to it in a comment.
+/// </summary>
+internal static class LiveStream
+{
+    public static async Task<IResult?> StreamAsync(HttpContext context, CapturePipeline pipeline, string filter, int snaplen)
+    {
+        var linkType = pipeline.Ports.Count > 0 ? pipeline.Ports[0].LinkType : 1;
+        BpfFilterProgram program;
+        try
+        {
+            program = BpfFilterProgram.Compile(filter, linkType);
+        }
+        catch (FilterCompileException e)
+        {
+            return Results.BadRequest(new { error = e.Message });
+        }
+
+        using (program)
+        {
+            var subscriber = pipeline.Tap.Subscribe();
+            try
+            {
+                context.Response.ContentType = "application/x-pcapng";
+                var writer = new PcapngStreamWriter(context.Response.Body);
+                writer.Section(pipeline.Ports, Math.Min(snaplen, pipeline.Snaplen), filter);
+                var cancel = context.RequestAborted;
+                await writer.FlushAsync(cancel).ConfigureAwait(false);
+                long announced = 0;
+                try
+                {
+                    await foreach (var segment in subscriber.Channel.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
+                    {
+                        var dropped = subscriber.Dropped;
+                        if (dropped > announced)
+                        {
+                            writer.Comment(0, (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100, $"VirtCapture: {dropped - announced} frames dropped from this live stream (the client was too slow); the capture itself lost nothing for it");
+                            announced = dropped;
+                        }
+
+                        Copy(segment, writer, program, snaplen);
+                        await writer.FlushAsync(cancel).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client went away.
+                }
+            }
+            finally
+            {
+                pipeline.Tap.Unsubscribe(subscriber);
+            }
+        }
+
+        return null;
+    }
+
+    private static void Copy(byte[] segment, PcapngStreamWriter writer, BpfFilterProgram program, int snaplen)
+    {
+        var blocks = segment.AsSpan();
+        while (true)
+        {
+            var length = EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out var data);
+            if (length == 0)
+            {
+                return;
+            }
+
+            if (isFrame && program.Matches(data, frame.WireLength))
+            {
+                writer.Frame(frame, data, snaplen);
+            }
+
+            blocks = blocks[length..];
+        }
+    }
+}

@@ -1,0 +1,352 @@
+using System.Device.Gpio;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Prometheus;
+using VirtCapture.Configuration;
+using VirtCapture.Daemon;
+using VirtCapture.Hal.Bpf;
+using VirtCapture.Hal.Gpio;
+using VirtCapture.Panel;
+using VirtCapture.Pipeline;
+
+namespace VirtCapture.Management;
+
+/// <summary>The management endpoints (minimal API on Kestrel), all but /health behind the token.</summary>
+internal static class ManagementApi
+{
+    private const int MaxFilterLength = 1024;
+
+    public static void MapManagement(this WebApplication app)
+    {
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/", () => Results.Content(WebPage.Page, "text/html; charset=utf-8"));
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<MetricsExporter>().Registry);
+        app.MapOpenApi();
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/status", Status);
+        api.MapPost("/capture/start", StartAsync);
+        api.MapPost("/capture/stop", async (CaptureService capture) =>
+        {
+            await capture.StopCaptureAsync().ConfigureAwait(false);
+            return Results.Ok(new { state = "idle" });
+        });
+        api.MapGet("/config", (CaptureService capture, IOptions<PanelOptions> panel, IOptions<ManagementOptions> management) =>
+            Results.Ok(new { capture = capture.Capture, storage = capture.Storage, panel = panel.Value, management = new { management.Value.Urls } }));
+        api.MapPut("/config", PutConfigAsync);
+        api.MapGet("/captures", (CaptureCatalog catalog) => Results.Ok(catalog.List()));
+        api.MapGet("/captures/{name}", Download);
+        api.MapDelete("/captures/{name}", Delete);
+        api.MapGet("/packets", PacketsAsync);
+        api.MapGet("/live", LiveAsync);
+        api.MapPost("/sim/buttons/{button}", PressAsync);
+    }
+
+    private static IResult Status(CaptureService capture, FrontPanel panel, CaptureCatalog catalog)
+    {
+        var session = capture.Session;
+        var ports = session is null ? [] : session.Pipeline.Counters().Select((c, p) =>
+        {
+            var link = session.Pipeline.Link(p);
+            return new
+            {
+                name = c.Port,
+                description = session.Pipeline.Ports[p].Description,
+                link = new { up = link.Up, speedMbps = link.SpeedMbps, changes = link.Changes },
+                counters = new { received = c.Received, kernelDropped = c.KernelDropped, filteredOut = c.FilteredOut, accepted = c.Accepted, bufferDropped = c.BufferDropped, written = c.Written },
+            };
+        }).ToArray();
+        var (free, total) = SafeMeasure(capture);
+        var files = catalog.List();
+        return Results.Ok(new
+        {
+            state = capture.Activity.ToString().ToLowerInvariant(),
+            fault = capture.Fault ?? session?.Pipeline.Error?.Message,
+            safeToUnplug = capture.SafeToUnplug,
+            mode = capture.Capture.Mode,
+            backend = capture.Capture.Backend,
+            filter = capture.Capture.Filter,
+            snaplen = capture.Capture.Snaplen,
+            currentFile = Path.GetFileName(session?.Pipeline.Ring.CurrentPath),
+            ports,
+            storage = new
+            {
+                directory = capture.Storage.Directory,
+                freeBytes = free,
+                totalBytes = total,
+                usedPercent = total > 0 ? Math.Round(100.0 * (total - free) / total, 1) : 0,
+                files = files.Count,
+                bytes = files.Sum(f => f.Size),
+                @protected = capture.Protection.Names,
+                stopped = capture.RingStopped,
+            },
+            leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off"),
+            board = panel.Board.Name,
+            uptimeSeconds = (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
+            version = typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
+        });
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext context, CaptureService capture)
+    {
+        StartRequest? request = null;
+        if (context.Request.ContentLength > 0 || context.Request.Headers.ContentType.Count > 0)
+        {
+            try
+            {
+                request = await context.Request.ReadFromJsonAsync<StartRequest>(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                return Results.BadRequest(new { error = $"the body is not the JSON expected ({e.Message})" });
+            }
+        }
+
+        if (request?.Filter is { Length: > MaxFilterLength })
+        {
+            return Results.BadRequest(new { error = $"filter: at most {MaxFilterLength} characters" });
+        }
+
+        try
+        {
+            capture.StartCapture(request?.Filter, request?.Snaplen);
+        }
+        catch (FilterCompileException e)
+        {
+            return Results.BadRequest(new { error = e.Message });
+        }
+        catch (UserErrorException e)
+        {
+            return Results.BadRequest(new { error = e.Message });
+        }
+        catch (Exception e) when (CaptureService.IsFault(e))
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return Results.Ok(new { state = capture.Activity.ToString().ToLowerInvariant(), filter = capture.Capture.Filter, snaplen = capture.Capture.Snaplen });
+    }
+
+    private static async Task<IResult> PutConfigAsync(HttpContext context, CaptureService capture)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Results.BadRequest(new { error = $"the body is not JSON: {e.Message}" });
+        }
+
+        using (document)
+        {
+            var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
+            CaptureOptions? newCapture = null;
+            StorageOptions? newStorage = null;
+            try
+            {
+                if (document.RootElement.TryGetProperty("capture", out var c))
+                {
+                    newCapture = Merge(capture.Capture, c, options);
+                }
+
+                if (document.RootElement.TryGetProperty("storage", out var s))
+                {
+                    newStorage = Merge(capture.Storage, s, options);
+                }
+            }
+            catch (JsonException e)
+            {
+                return Results.BadRequest(new { error = $"{e.Path}: {e.Message}" });
+            }
+
+            var failures = new List<string>();
+            if (newCapture is not null)
+            {
+                var result = new CaptureOptionsValidator().Validate(null, newCapture);
+                failures.AddRange(result.Failed ? result.Failures : []);
+            }
+
+            if (newStorage is not null)
+            {
+                var result = new StorageOptionsValidator().Validate(null, newStorage);
+                failures.AddRange(result.Failed ? result.Failures : []);
+            }
+
+            if (failures.Count > 0)
+            {
+                return Results.BadRequest(new { error = failures[0], errors = failures });
+            }
+
+            await capture.ReconfigureAsync(newCapture, newStorage).ConfigureAwait(false);
+            return Results.Ok(new { capture = capture.Capture, storage = capture.Storage, state = capture.Activity.ToString().ToLowerInvariant() });
+        }
+    }
+
+    private static T Merge<T>(T current, JsonElement changes, JsonSerializerOptions options)
+    {
+        // Start from the settings in force and apply only what the request names.
+        var merged = JsonSerializer.SerializeToNode(current, options)!.AsObject();
+        foreach (var property in changes.EnumerateObject())
+        {
+            var existing = merged.FirstOrDefault(p => string.Equals(p.Key, property.Name, StringComparison.OrdinalIgnoreCase)).Key;
+            if (existing is null)
+            {
+                throw new JsonException($"unknown setting '{property.Name}'", property.Name, null, null);
+            }
+
+            merged[existing] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        return merged.Deserialize<T>(options)!;
+    }
+
+    private static IResult Download(string name, CaptureCatalog catalog)
+    {
+        if (!CaptureCatalog.IsValidName(name))
+        {
+            return Results.BadRequest(new { error = "not a capture file name" });
+        }
+
+        var path = catalog.Resolve(name);
+        if (path is null)
+        {
+            return Results.NotFound(new { error = $"no capture named {name}" });
+        }
+
+        var info = new FileInfo(path);
+        var etag = new EntityTagHeaderValue($"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\"");
+        return Results.File(path, "application/x-pcapng", name, info.LastWriteTimeUtc, etag, enableRangeProcessing: true);
+    }
+
+    private static IResult Delete(string name, CaptureCatalog catalog, CaptureService capture)
+    {
+        if (!CaptureCatalog.IsValidName(name))
+        {
+            return Results.BadRequest(new { error = "not a capture file name" });
+        }
+
+        var path = catalog.Resolve(name);
+        if (path is null)
+        {
+            return Results.NotFound(new { error = $"no capture named {name}" });
+        }
+
+        if (catalog.IsWriting(path))
+        {
+            return Results.Conflict(new { error = $"{name} is being written" });
+        }
+
+        if (capture.Protection.IsProtected(name))
+        {
+            return Results.Conflict(new { error = $"{name} is protected by a MARK" });
+        }
+
+        File.Delete(path);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> PacketsAsync(HttpContext context, CaptureCatalog catalog, string? from, string? to, string? filter, string? port, int? snaplen)
+    {
+        if (!TimeParameter.TryParse(from, out var fromNs) || !TimeParameter.TryParse(to, out var toNs))
+        {
+            return Results.BadRequest(new { error = "from and to: RFC 3339 times or epoch seconds are needed" });
+        }
+
+        if (toNs < fromNs)
+        {
+            return Results.BadRequest(new { error = "to is before from" });
+        }
+
+        if (filter is { Length: > MaxFilterLength })
+        {
+            return Results.BadRequest(new { error = $"filter: at most {MaxFilterLength} characters" });
+        }
+
+        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        {
+            return Results.BadRequest(new { error = $"snaplen must be between 14 and {Slicer.MaxSnaplen}" });
+        }
+
+        return await PacketQuery.StreamAsync(context, catalog, fromNs, toNs, filter ?? string.Empty, port, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
+    }
+
+    private static async Task<IResult> LiveAsync(HttpContext context, CaptureService capture, string? filter, int? snaplen)
+    {
+        if (filter is { Length: > MaxFilterLength })
+        {
+            return Results.BadRequest(new { error = $"filter: at most {MaxFilterLength} characters" });
+        }
+
+        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        {
+            return Results.BadRequest(new { error = $"snaplen must be between 14 and {Slicer.MaxSnaplen}" });
+        }
+
+        var session = capture.Session;
+        if (session is null || capture.Activity != CaptureActivity.Capturing)
+        {
+            return Results.Conflict(new { error = "no capture is running: POST /api/capture/start first" });
+        }
+
+        return await LiveStream.StreamAsync(context, session.Pipeline, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
+    }
+
+    private static async Task<IResult> PressAsync(string button, HttpContext context, GpioDriver driver, FrontPanel panel, IOptions<PanelOptions> options)
+    {
+        if (driver is not SimulatedGpioDriver simulated)
+        {
+            return Results.NotFound(new { error = "only the simulated board has buttons to press from here" });
+        }
+
+        var name = button.ToUpperInvariant();
+        if (!panel.Board.Buttons.TryGetValue(name, out var line))
+        {
+            return Results.NotFound(new { error = $"no button {button} (start-stop, mark)" });
+        }
+
+        ButtonRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<ButtonRequest>(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Results.BadRequest(new { error = "body: {\"action\":\"press\"} or {\"action\":\"hold\"}" });
+        }
+
+        var duration = request?.Action switch
+        {
+            "press" => TimeSpan.FromMilliseconds(120),
+            "hold" => TimeSpan.FromSeconds(options.Value.HoldSeconds + 0.3),
+            _ => TimeSpan.Zero,
+        };
+        if (duration == TimeSpan.Zero)
+        {
+            return Results.BadRequest(new { error = "action: press or hold" });
+        }
+
+        await SimulatedPanelKeys.PressAsync(simulated, line, duration, context.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(new { button = name, action = request!.Action });
+    }
+
+    private static (long Free, long Total) SafeMeasure(CaptureService capture)
+    {
+        try
+        {
+            return capture.Probe.Measure(capture.Storage.Directory);
+        }
+        catch (IOException)
+        {
+            return (0, 0);
+        }
+    }
+
+    private sealed record StartRequest(string? Filter, int? Snaplen);
+
+    private sealed record ButtonRequest(string? Action);
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace VirtCapture.Management;
+
+/// <summary>
+/// Every request except /health needs the token: as a bearer token (curl, Wireshark scripts, Prometheus) or as the
+/// HttpOnly cookie the web page's login sets. Failures from one address are answered more and more slowly.
+/// </summary>
+internal static class ManagementAuth
+{
+    public const string Cookie = "vc_token";
+
+    public static void UseTokenAuthentication(this WebApplication app, TokenStore tokens, FailedLogins failures)
+    {
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (path == "/health" || (path == "/login" && HttpMethods.IsPost(context.Request.Method)))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            var header = context.Request.Headers.Authorization.ToString();
+            var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : context.Request.Cookies[Cookie];
+            var address = context.Connection.RemoteIpAddress;
+            if (presented is not null && tokens.Matches(presented))
+            {
+                failures.Succeed(address);
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            if (presented is not null)
+            {
+                await Task.Delay(failures.Fail(address), context.RequestAborted).ConfigureAwait(false);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"VirtCapture\"";
+            if (path == "/" && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(WebPage.Login(failed: presented is not null || context.Request.Query.ContainsKey("failed")), context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            await context.Response.WriteAsJsonAsync(new { error = "a bearer token is needed (virtcapture token prints it)" }, context.RequestAborted).ConfigureAwait(false);
+        });
+
+        // The web page's login: the token posted from the form becomes an HttpOnly cookie.
+        app.MapPost("/login", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            var token = form["token"].ToString();
+            if (!tokens.Matches(token))
+            {
+                await Task.Delay(failures.Fail(context.Connection.RemoteIpAddress), context.RequestAborted).ConfigureAwait(false);
+                return Results.Redirect("/?failed=1");
+            }
+
+            failures.Succeed(context.Connection.RemoteIpAddress);
+            context.Response.Cookies.Append(Cookie, token, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/" });
+            return Results.Redirect("/");
+        }).DisableAntiforgery();
+    }
+}

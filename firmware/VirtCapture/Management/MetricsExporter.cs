@@ -1,0 +1,102 @@
+using Prometheus;
+using VirtCapture.Daemon;
+using VirtCapture.Panel;
+
+namespace VirtCapture.Management;
+
+/// <summary>
+/// /metrics in the Prometheus text format through prometheus-net: the capture's counters per port and stage,
+/// bytes written, disk free and the capture state, read from the firmware at every scrape.
+/// </summary>
+internal sealed class MetricsExporter
+{
+    private readonly CaptureService _capture;
+    private readonly Counter _frames;
+    private readonly Counter _bytesWritten;
+    private readonly Gauge _diskFree;
+    private readonly Gauge _diskTotal;
+    private readonly Gauge _state;
+    private readonly Gauge _fault;
+    private readonly Gauge _link;
+    private long _bytesBase;
+    private CaptureSessionKey? _lastSession;
+
+    public MetricsExporter(CaptureService capture)
+    {
+        _capture = capture;
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _frames = factory.CreateCounter("virtcapture_frames_total", "Frames per port and stage since the firmware started (received, kernel_dropped, filtered_out, accepted, buffer_dropped, written).", "port", "stage");
+        _bytesWritten = factory.CreateCounter("virtcapture_bytes_written_total", "Bytes written to capture files since the firmware started.");
+        _diskFree = factory.CreateGauge("virtcapture_disk_free_bytes", "Free bytes on the capture disk.");
+        _diskTotal = factory.CreateGauge("virtcapture_disk_size_bytes", "Size of the capture disk.");
+        _state = factory.CreateGauge("virtcapture_capture_state", "Capture state: 0 idle, 1 capturing, 2 stopping.");
+        _fault = factory.CreateGauge("virtcapture_fault", "1 when the FAULT LED is lit.");
+        _link = factory.CreateGauge("virtcapture_link_up", "1 when the port's link is up.", "port");
+        Registry.AddBeforeCollectCallback(Update);
+    }
+
+    /// <summary>The registry /metrics serves.</summary>
+    public CollectorRegistry Registry { get; }
+
+    private readonly Dictionary<(string Port, string Stage), long> _base = [];
+    private readonly Dictionary<(string Port, string Stage), long> _last = [];
+
+    private void Update()
+    {
+        _state.Set(_capture.Activity switch { CaptureActivity.Capturing => 1, CaptureActivity.Stopping => 2, _ => 0 });
+        _fault.Set(_capture.HasFault ? 1 : 0);
+        try
+        {
+            var (free, total) = _capture.Probe.Measure(_capture.Storage.Directory);
+            _diskFree.Set(free);
+            _diskTotal.Set(total);
+        }
+        catch (IOException)
+        {
+        }
+
+        var session = _capture.Session;
+        if (session is null)
+        {
+            return;
+        }
+
+        // Counters restart with every capture; the exported ones only ever grow, so each session adds to a base.
+        var key = new CaptureSessionKey(session);
+        if (_lastSession != key)
+        {
+            foreach (var (k, v) in _last)
+            {
+                _base[k] = _base.GetValueOrDefault(k) + v;
+            }
+
+            _last.Clear();
+            _bytesBase = (long)_bytesWritten.Value;
+            _lastSession = key;
+        }
+
+        var counters = session.Pipeline.Counters();
+        for (var p = 0; p < counters.Count; p++)
+        {
+            var c = counters[p];
+            Set(c.Port, "received", c.Received);
+            Set(c.Port, "kernel_dropped", c.KernelDropped);
+            Set(c.Port, "filtered_out", c.FilteredOut);
+            Set(c.Port, "accepted", c.Accepted);
+            Set(c.Port, "buffer_dropped", c.BufferDropped);
+            Set(c.Port, "written", c.Written);
+            _link.WithLabels(c.Port).Set(session.Pipeline.Link(p).Up ? 1 : 0);
+        }
+
+        _bytesWritten.IncTo(_bytesBase + session.Pipeline.Ring.BytesWritten);
+    }
+
+    private void Set(string port, string stage, long value)
+    {
+        _last[(port, stage)] = value;
+        _frames.WithLabels(port, stage).IncTo(_base.GetValueOrDefault((port, stage)) + value);
+    }
+
+    private sealed record CaptureSessionKey(Pipeline.CaptureSession Session);
+}
