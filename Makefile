@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 iputils-ping netcat-openbsd curl ethtool procps bc
+APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 iputils-ping netcat-openbsd curl ethtool procps bc chromium
 BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
@@ -17,6 +17,8 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# The web page test drives Debian's Chromium with playwright-core from npm (no browser download).
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
 restore:
 	$(DOTNET) restore VirtCapture.sln
@@ -32,6 +34,7 @@ run: deps build
 	VIRTCAPTURE_CONFIG_DIR=hardware/sim ./$(BUILD)/virtcapture run
 
 test: deps restore
+	cd tests/web && npm ci --no-audit --no-fund --silent
 	@bash tests/run-tests.sh
 
 bench: deps build

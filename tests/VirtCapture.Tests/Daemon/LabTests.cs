@@ -132,7 +132,14 @@ public sealed class LabTests : IDisposable
         {
             firmware.WaitFor("Capture started");
             _lab.Send("host", FromHost, 300, "1ms");
-            Thread.Sleep(400);
+            // Within a few fsync intervals (200 ms here) all 300 frames are on the disk; then the hard kill.
+            var part = Directory.GetFiles(_lab.Captures, "*.part").Single();
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (PcapngBlockWalker.WholeBlocks(File.ReadAllBytes(part)).Count(b => b.Type == 6) < 300 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+
             firmware.KillHard();
         }
 
