@@ -135,9 +135,13 @@ public sealed class LabTests : IDisposable
             // Within a few fsync intervals (200 ms here) all 300 frames are on the disk; then the hard kill.
             var part = Directory.GetFiles(_lab.Captures, "*.part").Single();
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (PcapngBlockWalker.WholeBlocks(File.ReadAllBytes(part)).Count(b => b.Type == 6) < 300 && DateTime.UtcNow < deadline)
+            int frames = 0, stable = 0;
+            while (stable < 3 && DateTime.UtcNow < deadline)
             {
-                Thread.Sleep(100);
+                Thread.Sleep(200);
+                var now = PcapngBlockWalker.WholeBlocks(File.ReadAllBytes(part)).Count(b => b.Type == 6);
+                stable = now >= 300 && now == frames ? stable + 1 : 0;
+                frames = now;
             }
 
             firmware.KillHard();
