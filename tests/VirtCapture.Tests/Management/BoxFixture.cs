@@ -6,11 +6,16 @@ using VirtCapture.Tests.Support;
 namespace VirtCapture.Tests.Management;
 
 /// <summary>The real firmware with real Kestrel on a loopback port, capturing the simulated board's traffic.</summary>
-public sealed class BoxFixture : IDisposable
+public class BoxFixture : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
     public BoxFixture()
+        : this(3000)
+    {
+    }
+
+    protected BoxFixture(int framesPerSecond)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -21,7 +26,7 @@ public sealed class BoxFixture : IDisposable
         {
             ["VIRTCAPTURE_CONFIG_DIR"] = _dir.File("config"),
             ["Capture__Backend"] = "Synthetic",
-            ["Capture__SyntheticRate"] = "3000",
+            ["Capture__SyntheticRate"] = framesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__Directory"] = Captures,
             ["Storage__FileDurationSeconds"] = "1",
             ["Storage__MinFreePercent"] = "0",
@@ -64,6 +69,17 @@ public sealed class BoxFixture : IDisposable
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
         Client.Dispose();
         Firmware.Stop();
         Firmware.Dispose();
