@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(4002, LogLevel.Information, "Simulated board: press s for START/STOP, h to hold START/STOP (safe stop), m for MARK")]
     public static partial void SimulatedKeys(ILogger logger);
 
+    [LoggerMessage(5000, LogLevel.Information, "{Text}")]
+    public static partial void VmEvent(ILogger logger, string text);
+
     [LoggerMessage(2000, LogLevel.Information, "Closed {Path} ({Frames} frames)")]
     public static partial void FileClosed(ILogger logger, string path, long frames);
 

@@ -9,6 +9,7 @@ root.Subcommands.Add(RunCommand.Build());
 root.Subcommands.Add(CaptureCommand.Build());
 root.Subcommands.Add(RepairCommand.Build());
 root.Subcommands.Add(TokenCommand.Build());
+root.Subcommands.Add(InventoryCommand.Build());
 root.SetAction((result, cancel) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancel));
 
 var parse = root.Parse(args);

@@ -23,7 +23,8 @@ internal static class CaptureCommand
         var ring = new Option<string[]>("-b") { Description = "ring buffer: filesize:KB, duration:SEC, files:N (repeatable)" };
         var count = new Option<long>("-c") { Description = "stop after this many frames pass the filter", DefaultValueFactory = _ => 0 };
         var stats = new Option<bool>("--stats") { Description = "print frames, rate and the capture thread's allocations to stderr" };
-        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats };
+        var vms = new Option<string[]>("--vm") { Description = "capture only this VM: MAC[@VLAN] (repeatable)" };
+        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms };
         command.SetAction(result => Run(
             result.GetValue(read)!,
             result.GetValue(write)!,
@@ -31,12 +32,14 @@ internal static class CaptureCommand
             result.GetValue(snaplen),
             result.GetValue(ring) ?? [],
             result.GetValue(count),
-            result.GetValue(stats)));
+            result.GetValue(stats),
+            result.GetValue(vms) ?? []));
         return command;
     }
 
-    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats)
+    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null)
     {
+        var selection = Vm.VmSelection.Parse(vms);
         if (snaplen == 0)
         {
             snaplen = Slicer.MaxSnaplen;
@@ -50,7 +53,7 @@ internal static class CaptureCommand
         var ring = RingFor(output, ringOptions);
         var stopwatch = Stopwatch.StartNew();
         var source = new ReplayFrameSource(input);
-        using var session = CaptureSession.Create(source, filter, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
+        using var session = CaptureSession.Create(source, filter, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance, vms: selection);
         session.Pipeline.Start();
         session.Pipeline.Completion.GetAwaiter().GetResult();
         stopwatch.Stop();

@@ -42,6 +42,7 @@ internal static class RunCommand
         _ = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
         _ = app.Services.GetRequiredService<GpioDriver>();
         _ = app.Services.GetRequiredService<TokenStore>();
+        _ = app.Services.GetRequiredService<Vm.VmObserver>();
         await app.StartAsync(cancel).ConfigureAwait(false);
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
@@ -94,6 +95,9 @@ internal static class RunCommand
         builder.Services.AddSingleton<FailedLogins>();
         builder.Services.AddSingleton<CaptureCatalog>();
         builder.Services.AddSingleton<MetricsExporter>();
+        builder.Services.AddOptions<Vm.VmOptions>().Bind(builder.Configuration.GetSection(Vm.VmOptions.Section));
+        builder.Services.AddSingleton<Vm.VmObserver>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Vm.VmObserver>());
         builder.Services.AddOpenApi();
         var app = builder.Build();
         app.UseTokenAuthentication(app.Services.GetRequiredService<TokenStore>(), app.Services.GetRequiredService<FailedLogins>());

@@ -42,6 +42,9 @@ public sealed class CaptureOptions
     /// <summary>The bridge created for Inline mode when the ports are not bridged already.</summary>
     public string BridgeName { get; set; } = "vcbr0";
 
+    /// <summary>Capture only these VMs: MAC addresses, each optionally @VLAN.</summary>
+    public List<string> Vms { get; set; } = [];
+
     /// <summary>The file replayed by the Replay backend.</summary>
     public string ReplayFile { get; set; } = string.Empty;
 

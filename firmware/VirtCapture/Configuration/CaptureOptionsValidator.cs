@@ -48,6 +48,15 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
 
         try
         {
+            Vm.VmSelection.Parse(options.Vms);
+        }
+        catch (UserErrorException e)
+        {
+            failures.Add(e.Message);
+        }
+
+        try
+        {
             if (failures.Count == 0 && BpfFilterProgram.Check(options.Filter, CapturePort.Ethernet) is { } reason)
             {
                 failures.Add($"Capture:Filter '{options.Filter}' is not a valid capture filter: {reason}");

@@ -109,8 +109,9 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
     /// <summary>Starts a capture with a new filter and/or snaplen, which stay in force.</summary>
     /// <exception cref="Hal.Bpf.FilterCompileException">The filter is invalid.</exception>
-    public void StartCapture(string? filter, int? snaplen)
+    public void StartCapture(string? filter, int? snaplen, IReadOnlyList<string>? vms = null)
     {
+        Vm.VmSelection.Parse(vms);
         if (filter is not null && Hal.Bpf.BpfFilterProgram.Check(filter, Hal.Frames.CapturePort.Ethernet) is { } reason)
         {
             throw new Hal.Bpf.FilterCompileException(filter, reason);
@@ -125,6 +126,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
         {
             _capture.Filter = filter ?? _capture.Filter;
             _capture.Snaplen = snaplen ?? _capture.Snaplen;
+            _capture.Vms = vms is null ? _capture.Vms : [.. vms];
         }
 
         StartCapture();
@@ -186,7 +188,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
                 BufferBytes = _capture.BufferMB * (1L << 20),
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
             };
-            _session = CaptureSession.Create(source, _capture.Filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected);
+            _session = CaptureSession.Create(source, _capture.Filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected, Vm.VmSelection.Parse(_capture.Vms));
             _session.Start();
         }
     }

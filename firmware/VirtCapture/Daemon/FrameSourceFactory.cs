@@ -22,6 +22,7 @@ internal static class FrameSourceFactory
     public static IFrameSource Create(CaptureOptions options, TimeProvider time, ILogger log)
     {
         var ports = Ports(options);
+        var kernelFilter = Vm.VmSelection.Parse(options.Vms)?.KernelFilter(options.Filter) ?? options.Filter;
         switch (options.Backend.ToUpperInvariant())
         {
             case "SYNTHETIC":
@@ -35,10 +36,10 @@ internal static class FrameSourceFactory
                 return new ReplayFrameSource(options.ReplayFile);
             case "AFPACKET":
                 PortSetup.Prepare(options, ports, log);
-                return new AfPacketFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), options.Filter, options.RingMB);
+                return new AfPacketFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), kernelFilter, options.RingMB);
             case "LIBPCAP":
                 PortSetup.Prepare(options, ports, log);
-                return new LibpcapFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), options.Filter, options.RingMB);
+                return new LibpcapFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), kernelFilter, options.RingMB);
             default:
                 throw new UserErrorException($"Capture:Backend must be one of {string.Join(", ", CaptureOptions.Backends)}, got '{options.Backend}'");
         }

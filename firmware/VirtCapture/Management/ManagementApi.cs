@@ -43,9 +43,11 @@ internal static class ManagementApi
         api.MapGet("/packets", PacketsAsync);
         api.MapGet("/live", LiveAsync);
         api.MapPost("/sim/buttons/{button}", PressAsync);
+        api.MapGet("/vms", (Vm.VmObserver vms) => Results.Ok(vms.Inventory.Snapshot()));
+        api.MapGet("/events", (Vm.VmObserver vms) => Results.Ok(vms.Inventory.Events()));
     }
 
-    private static IResult Status(CaptureService capture, FrontPanel panel, CaptureCatalog catalog)
+    private static IResult Status(CaptureService capture, FrontPanel panel, CaptureCatalog catalog, Vm.VmObserver vms, IOptions<Vm.VmOptions> vmOptions)
     {
         var session = capture.Session;
         var ports = session is null ? [] : session.Pipeline.Counters().Select((c, p) =>
@@ -85,6 +87,7 @@ internal static class ManagementApi
             },
             leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off"),
             board = panel.Board.Name,
+            capacity = Capacity(capture, vms, vmOptions.Value, free, files),
             uptimeSeconds = (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
             version = typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
         });
@@ -112,7 +115,7 @@ internal static class ManagementApi
 
         try
         {
-            capture.StartCapture(request?.Filter, request?.Snaplen);
+            capture.StartCapture(request?.Filter, request?.Snaplen, request?.Vms);
         }
         catch (FilterCompileException e)
         {
@@ -334,6 +337,17 @@ internal static class ManagementApi
         return Results.Ok(new { button = name, action = request!.Action });
     }
 
+    private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, long free, IReadOnlyList<CaptureFileSummary> files)
+    {
+        var inventory = vms.Inventory.Snapshot();
+        var fps = inventory.Where(v => !v.Gone).Sum(v => v.FramesPerSecond);
+        var bytesPerSecond = inventory.Where(v => !v.Gone).Sum(v => v.BytesPerSecond);
+        var (_, total) = SafeMeasure(capture);
+        var floor = (long)(total * capture.Storage.MinFreePercent / 100);
+        var usable = Math.Max(0, free - floor) + files.Sum(f => f.Size);
+        return Vm.CapacityAdvisor.Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, capture.Capture.Snaplen, options.TargetRetentionHours, inventory);
+    }
+
     private static (long Free, long Total) SafeMeasure(CaptureService capture)
     {
         try
@@ -346,7 +360,7 @@ internal static class ManagementApi
         }
     }
 
-    private sealed record StartRequest(string? Filter, int? Snaplen);
+    private sealed record StartRequest(string? Filter, int? Snaplen, List<string>? Vms);
 
     private sealed record ButtonRequest(string? Action);
 }

@@ -32,9 +32,9 @@ internal static class PcapngBlocks
     private const ushort OptComment = 1;
 
     /// <summary>Size an EPB of <paramref name="captured"/> bytes will take.</summary>
-    public static int EnhancedPacketLength(int captured, FrameDirection direction, long dropCount)
+    public static int EnhancedPacketLength(int captured, FrameDirection direction, long dropCount, int commentBytes = 0)
     {
-        var options = (direction != FrameDirection.Unknown ? FlagsOptionLength : 0) + (dropCount > 0 ? DropCountOptionLength : 0);
+        var options = (direction != FrameDirection.Unknown ? FlagsOptionLength : 0) + (dropCount > 0 ? DropCountOptionLength : 0) + (commentBytes > 0 ? 4 + Align4(commentBytes) : 0);
         return EnhancedPacketOverhead + Align4(captured) + (options > 0 ? options + 4 : 0);
     }
 
@@ -42,7 +42,7 @@ internal static class PcapngBlocks
     /// Writes the EPB header into <paramref name="block"/> (sized by <see cref="EnhancedPacketLength"/>); the
     /// caller has already placed the frame's bytes at offset 28. Pads and appends the options and trailer.
     /// </summary>
-    public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, FrameDirection direction, long dropCount)
+    public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, FrameDirection direction, long dropCount, ReadOnlySpan<byte> comment = default)
     {
         // Hot path: one bounds check for the whole block, then unaligned little-endian stores.
         if (block.Length < EnhancedPacketOverhead + captured || !BitConverter.IsLittleEndian)
@@ -78,6 +78,16 @@ internal static class PcapngBlocks
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 4u | (8u << 16));
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), (ulong)dropCount);
             pos += 12;
+            hasOptions = true;
+        }
+
+        if (!comment.IsEmpty)
+        {
+            // opt_comment on the frame itself: the event stands exactly at the frame that caused it.
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), (uint)OptComment | ((uint)comment.Length << 16));
+            comment.CopyTo(block[(pos + 4)..]);
+            block.Slice(pos + 4 + comment.Length, Align4(comment.Length) - comment.Length).Clear();
+            pos += 4 + Align4(comment.Length);
             hasOptions = true;
         }
 

@@ -7,17 +7,21 @@ namespace VirtCapture.Pipeline;
 /// Stage 2 of the data path (frame source → <b>filter</b> → slicer → buffer → pcapng writer → ring files): the
 /// capture filter, compiled by libpcap once per link type. Sources that filter in the kernel skip this stage.
 /// </summary>
-public sealed class CaptureFilter : IDisposable
+internal sealed class CaptureFilter : IDisposable
 {
     private readonly BpfFilterProgram?[] _byPort;
     private readonly List<BpfFilterProgram> _programs = [];
+    private readonly Vm.VmSelection? _vms;
 
     /// <summary>Compiles <paramref name="expression"/> for every port's link type.</summary>
     /// <exception cref="FilterCompileException">The filter is invalid for one of the ports.</exception>
-    public CaptureFilter(string? expression, IReadOnlyList<CapturePort> ports, bool appliedInKernel)
+    public CaptureFilter(string? expression, IReadOnlyList<CapturePort> ports, bool appliedInKernel, Vm.VmSelection? vms = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
-        Expression = (expression ?? string.Empty).Trim();
+        var user = (expression ?? string.Empty).Trim();
+        _vms = vms;
+        Expression = vms?.EquivalentFilter(user) ?? user;
+        var compiled = vms?.KernelFilter(user) ?? user;
         _byPort = new BpfFilterProgram?[ports.Count];
         try
         {
@@ -27,7 +31,7 @@ public sealed class CaptureFilter : IDisposable
                 if (existing is null)
                 {
                     // Compile even when the kernel applies it: a bad filter must be refused before anything starts.
-                    existing = BpfFilterProgram.Compile(Expression, ports[i].LinkType);
+                    existing = BpfFilterProgram.Compile(compiled, ports[i].LinkType);
                     _programs.Add(existing);
                 }
 
@@ -41,14 +45,14 @@ public sealed class CaptureFilter : IDisposable
         }
     }
 
-    /// <summary>The filter as written by the user ("" = everything).</summary>
+    /// <summary>The effective filter: the user's, narrowed to the selected VMs ("" = everything).</summary>
     public string Expression { get; }
 
     /// <summary>True when the frame passes the filter (or no user-space filtering applies to its port).</summary>
     public bool Accepts(in FrameRecord frame, ReadOnlySpan<byte> bytes)
     {
         var program = _byPort[frame.Port];
-        return program is null || program.Matches(bytes, frame.WireLength);
+        return (program is null || program.Matches(bytes, frame.WireLength)) && (_vms is null || _vms.Accepts(frame, bytes));
     }
 
     /// <inheritdoc/>

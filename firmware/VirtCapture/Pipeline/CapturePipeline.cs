@@ -100,9 +100,9 @@ internal sealed class CapturePipeline : IDisposable
     public void RequestStop() => _stopRequested = true;
 
     /// <summary>Records an event as a pcapng comment at this instant, in order with the frames around it.</summary>
-    public void AddComment(string text, int port = 0)
+    public void AddComment(string text, int port = 0, long? timestampNs = null)
     {
-        _comments.Enqueue(PcapngBlocks.CommentPacket(port, NowNs(), text));
+        _comments.Enqueue(PcapngBlocks.CommentPacket(port, timestampNs ?? NowNs(), text));
     }
 
     /// <summary>Counters of every port at every stage.</summary>
@@ -193,7 +193,9 @@ internal sealed class CapturePipeline : IDisposable
             }
 
             _accepted[port]++;
-            if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], _cancel.Token))
+            var announcement = Vm.Announcement.Detect(frame, bytes);
+            var comment = announcement == Vm.AnnouncementKind.None ? default : AnnouncementComment(announcement, frame, bytes);
+            if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], _cancel.Token, comment))
             {
                 _pendingDrops[port] = 0;
             }
@@ -265,6 +267,14 @@ internal sealed class CapturePipeline : IDisposable
 
     /// <summary>Each port's link as last seen by the capture thread.</summary>
     public PortLink Link(int port) => _source.GetLink(port);
+
+    // Rare (a VM moved or came up): the allocation is for those frames only.
+    private byte[] AnnouncementComment(Vm.AnnouncementKind kind, in FrameRecord frame, ReadOnlySpan<byte> bytes)
+    {
+        Vm.EthernetView.TryRead(frame, bytes, out var eth);
+        var text = Vm.Announcement.Comment(kind, eth.Source, _settings.Families.Of(eth.Source), _source.Ports[frame.Port].Name, eth.Vlan);
+        return System.Text.Encoding.UTF8.GetBytes(text);
+    }
 
     private void CollectKernelDrops()
     {

@@ -59,9 +59,9 @@ internal sealed class FrameBuffer : IDisposable
     /// Capture thread: encodes one frame as an enhanced packet block. Returns false when a live buffer is full
     /// (the frame is dropped).
     /// </summary>
-    public bool TryAppend(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, CancellationToken cancel)
+    public bool TryAppend(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, CancellationToken cancel, ReadOnlySpan<byte> comment = default)
     {
-        var size = PcapngBlocks.EnhancedPacketLength(sliced, frame.Direction, dropCount);
+        var size = PcapngBlocks.EnhancedPacketLength(sliced, frame.Direction, dropCount, comment.Length);
         var segment = _current;
         if (segment is null || segment.Remaining < size)
         {
@@ -74,7 +74,7 @@ internal sealed class FrameBuffer : IDisposable
 
         var block = segment.Data.AsSpan(segment.Length, size);
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
-        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), frame.Direction, dropCount);
+        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), frame.Direction, dropCount, comment);
         segment.Length += size;
         segment.Frames++;
         segment.FramesPerPort[frame.Port]++;

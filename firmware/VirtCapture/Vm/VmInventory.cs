@@ -1,0 +1,237 @@
+using System.Buffers.Binary;
+using System.Net;
+using VirtCapture.Hal.Frames;
+
+namespace VirtCapture.Vm;
+
+/// <summary>
+/// Every source MAC seen, per port and VLAN: family, addresses learned from ARP, ND and IP, first and last seen,
+/// frames and bytes each way, rate; and the events (announcements, failovers, departures). The same code serves the
+/// running box and <c>virtcapture inventory</c>. Not thread-safe: one observer feeds it.
+/// </summary>
+internal sealed class VmInventory
+{
+    private const int MaxAddresses = 8;
+    private const int MaxEvents = 1000;
+    private readonly HypervisorFamilies _families;
+    private readonly long _idleNs;
+    private readonly Dictionary<(ulong Mac, int Port, int Vlan), Entry> _entries = [];
+    private readonly Dictionary<ulong, (int Port, long Time)> _lastAnnouncement = [];
+    private readonly List<VmEvent> _events = [];
+    private readonly Dictionary<(ulong Mac, int Port, int Vlan), (long Frames, long Bytes)> _pendingReceived = [];
+    private readonly Lock _lock = new();
+
+    public VmInventory(HypervisorFamilies families, TimeSpan idle)
+    {
+        _families = families;
+        _idleNs = (long)idle.TotalNanoseconds;
+    }
+
+    /// <summary>Raised for every new event.</summary>
+    public event Action<VmEvent>? EventRaised;
+
+    /// <summary>Time of the newest frame observed.</summary>
+    public long LatestNs { get; private set; }
+
+    /// <summary>Takes one frame seen on <paramref name="port"/>.</summary>
+    public void Observe(in FrameRecord record, ReadOnlySpan<byte> frame, int port, string portName)
+    {
+        if (!EthernetView.TryRead(record, frame, out var eth))
+        {
+            return;
+        }
+
+        var ts = record.TimestampNs;
+        LatestNs = Math.Max(LatestNs, ts);
+        var bytes = record.WireLength;
+        lock (_lock)
+        {
+            var source = Get(eth.Source, port, portName, eth.Vlan, ts);
+            source.FramesSent++;
+            source.BytesSent += bytes;
+            source.LastSeen = Math.Max(source.LastSeen, ts);
+            source.Gone = false;
+            if ((eth.Destination[0] & 1) == 0)
+            {
+                var key = (Mac.Key(eth.Destination), port, eth.Vlan);
+                if (_entries.TryGetValue(key, out var destination))
+                {
+                    destination.FramesReceived++;
+                    destination.BytesReceived += bytes;
+                }
+                else if (_pendingReceived.Count < 65536)
+                {
+                    // Counted now, listed once the MAC sends a frame of its own (the inventory lists source MACs).
+                    var pending = _pendingReceived.GetValueOrDefault(key);
+                    _pendingReceived[key] = (pending.Frames + 1, pending.Bytes + bytes);
+                }
+            }
+
+            Learn(source, eth);
+            var kind = Announcement.Detect(record, frame);
+            if (kind != AnnouncementKind.None)
+            {
+                Announced(source, kind, port, portName, ts);
+            }
+        }
+    }
+
+    /// <summary>Reports VMs not seen for the idle time as gone, and refreshes rates; <paramref name="nowNs"/> is the clock.</summary>
+    public void Sweep(long nowNs, double intervalSeconds)
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _entries.Values)
+            {
+                if (intervalSeconds > 0)
+                {
+                    entry.FramesPerSecond = (entry.FramesSent - entry.RateFrames) / intervalSeconds;
+                    entry.BytesPerSecond = (entry.BytesSent - entry.RateBytes) / intervalSeconds;
+                    entry.RateFrames = entry.FramesSent;
+                    entry.RateBytes = entry.BytesSent;
+                }
+
+                if (!entry.Gone && nowNs - entry.LastSeen >= _idleNs)
+                {
+                    entry.Gone = true;
+                    Raise(new VmEvent(FromNs(nowNs), "gone", entry.MacText, entry.Family, entry.PortName, entry.Vlan, $"VM {entry.MacText} ({entry.Family}) gone from port {entry.PortName}{Vlan(entry.Vlan)}: not seen for {_idleNs / 1_000_000_000} s"));
+                }
+            }
+        }
+    }
+
+    /// <summary>The inventory, busiest first.</summary>
+    public IReadOnlyList<VmView> Snapshot()
+    {
+        lock (_lock)
+        {
+            return _entries.Values
+                .OrderBy(e => e.PortName, StringComparer.Ordinal).ThenBy(e => e.Vlan).ThenBy(e => e.MacText, StringComparer.Ordinal)
+                .Select(e => new VmView(e.MacText, e.Family, e.PortName, e.Vlan, [.. e.Addresses], FromNs(e.FirstSeen), FromNs(e.LastSeen), e.FramesSent, e.BytesSent, e.FramesReceived, e.BytesReceived, Math.Round(e.FramesPerSecond, 1), Math.Round(e.BytesPerSecond, 1), e.Gone))
+                .ToArray();
+        }
+    }
+
+    /// <summary>The events, oldest first (the last thousand).</summary>
+    public IReadOnlyList<VmEvent> Events()
+    {
+        lock (_lock)
+        {
+            return [.. _events];
+        }
+    }
+
+    private Entry Get(ReadOnlySpan<byte> mac, int port, string portName, int vlan, long ts)
+    {
+        var key = (Mac.Key(mac), port, vlan);
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            entry = new Entry(Mac.Format(mac), _families.Of(mac), port, vlan, ts) { PortName = portName };
+            if (_pendingReceived.Remove(key, out var received))
+            {
+                entry.FramesReceived = received.Frames;
+                entry.BytesReceived = received.Bytes;
+            }
+
+            _entries[key] = entry;
+        }
+
+        return entry;
+    }
+
+    private static void Learn(Entry source, EthernetView eth)
+    {
+        var p = eth.Payload;
+        switch (eth.EtherType)
+        {
+            case 0x0806 when p.Length >= 28 && p.Slice(8, 6).SequenceEqual(eth.Source):
+                AddAddress(source, new IPAddress(p.Slice(14, 4)));
+                break;
+            case 0x0800 when p.Length >= 20 && source.Addresses.Count < MaxAddresses:
+                AddAddress(source, new IPAddress(p.Slice(12, 4)));
+                break;
+            case 0x86dd when p.Length >= 40:
+                var address = new IPAddress(p.Slice(8, 16));
+                if (!address.Equals(IPAddress.IPv6Any))
+                {
+                    AddAddress(source, address);
+                }
+
+                break;
+        }
+    }
+
+    private static void AddAddress(Entry entry, IPAddress address)
+    {
+        var text = address.ToString();
+        if (entry.Addresses.Count < MaxAddresses && !entry.Addresses.Contains(text) && !address.Equals(IPAddress.Any))
+        {
+            entry.Addresses.Add(text);
+        }
+    }
+
+    private void Announced(Entry source, AnnouncementKind kind, int port, string portName, long ts)
+    {
+        var macKey = Mac.Key(Convert.FromHexString(source.MacText.Replace(":", string.Empty, StringComparison.Ordinal)));
+        Raise(new VmEvent(FromNs(ts), "announced", source.MacText, source.Family, portName, source.Vlan, $"VM {source.MacText} ({source.Family}) announced on port {portName}{Vlan(source.Vlan)} ({Announcement.Describe(kind)})"));
+        if (_lastAnnouncement.TryGetValue(macKey, out var previous) && previous.Port != port)
+        {
+            var other = _entries.Values.FirstOrDefault(e => e.Port == previous.Port)?.PortName ?? previous.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Raise(new VmEvent(FromNs(ts), "failover", source.MacText, source.Family, portName, source.Vlan, $"VM {source.MacText} ({source.Family}) announced on both ports ({other} then {portName}): a teamed NIC failing over"));
+        }
+
+        _lastAnnouncement[macKey] = (port, ts);
+    }
+
+    private void Raise(VmEvent e)
+    {
+        _events.Add(e);
+        if (_events.Count > MaxEvents)
+        {
+            _events.RemoveAt(0);
+        }
+
+        EventRaised?.Invoke(e);
+    }
+
+    private static string Vlan(int vlan) => vlan > 0 ? $", VLAN {vlan}" : string.Empty;
+
+    private static DateTimeOffset FromNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
+
+    private sealed class Entry(string mac, string family, int port, int vlan, long first)
+    {
+        public string MacText { get; } = mac;
+
+        public string Family { get; } = family;
+
+        public int Port { get; } = port;
+
+        public string PortName { get; set; } = string.Empty;
+
+        public int Vlan { get; } = vlan;
+
+        public List<string> Addresses { get; } = [];
+
+        public long FirstSeen { get; } = first;
+
+        public long LastSeen { get; set; } = first;
+
+        public long FramesSent { get; set; }
+
+        public long BytesSent { get; set; }
+
+        public long FramesReceived { get; set; }
+
+        public long BytesReceived { get; set; }
+
+        public long RateFrames { get; set; }
+
+        public long RateBytes { get; set; }
+
+        public double FramesPerSecond { get; set; }
+
+        public double BytesPerSecond { get; set; }
+
+        public bool Gone { get; set; }
+    }
+}
