@@ -20,6 +20,9 @@ try {
   result.ledCount = await page.locator(".led").count();
   await page.waitForFunction(() => document.querySelectorAll("#files tbody tr").length > 0, null, { timeout: 15000 });
   result.files = await page.locator("#files tbody tr").count();
+  await page.waitForFunction(() => document.querySelectorAll("#vms tbody tr").length > 0, null, { timeout: 15000 });
+  result.vms = await page.locator("#vms tbody tr").count();
+  result.capacity = await page.textContent("#capacity");
   result.firstDownload = await page.locator("#files tbody a").first().getAttribute("href");
   await page.click("#stop");
   await page.waitForFunction(() => document.getElementById("state").textContent.startsWith("idle"), null, { timeout: 15000 });

@@ -63,6 +63,9 @@ internal sealed class CaptureService : IHostedService, IDisposable
     /// <summary>The capture settings in force (the API may change them at run time).</summary>
     public CaptureOptions Capture => _capture;
 
+    /// <summary>Raised when a capture's data path is built, before it starts: observers attach here and miss nothing.</summary>
+    public event Action<CaptureSession>? SessionCreated;
+
     /// <summary>When the service started.</summary>
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -189,6 +192,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
             };
             _session = CaptureSession.Create(source, _capture.Filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected, Vm.VmSelection.Parse(_capture.Vms));
+            SessionCreated?.Invoke(_session);
             _session.Start();
         }
     }

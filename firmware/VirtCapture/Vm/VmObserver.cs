@@ -26,7 +26,19 @@ internal sealed class VmObserver : BackgroundService
         Families = new HypervisorFamilies(options.Value.Ouis);
         Inventory = new VmInventory(Families, TimeSpan.FromSeconds(options.Value.IdleSeconds));
         Inventory.EventRaised += OnEvent;
+        capture.SessionCreated += session =>
+        {
+            // Subscribed before the capture starts, so even a replay that ends at once is seen whole.
+            var subscriber = session.Pipeline.Tap.Subscribe(256);
+            lock (_pendingLock)
+            {
+                _pending = (session, subscriber);
+            }
+        };
     }
+
+    private readonly Lock _pendingLock = new();
+    private (CaptureSession Session, LiveSubscriber Subscriber)? _pending;
 
     /// <summary>The families table in force.</summary>
     public HypervisorFamilies Families { get; }
@@ -41,16 +53,24 @@ internal sealed class VmObserver : BackgroundService
         var lastSweep = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var session = _capture.Session;
-            if (!ReferenceEquals(session, watched))
+            lock (_pendingLock)
             {
-                if (subscriber is not null)
+                if (_pending is { } next)
                 {
-                    watched?.Pipeline.Tap.Unsubscribe(subscriber);
-                }
+                    // Finish the previous capture's segments, then follow the new one.
+                    while (subscriber is not null && subscriber.Channel.Reader.TryRead(out var rest))
+                    {
+                        Observe(rest, watched!);
+                    }
 
-                watched = session;
-                subscriber = session?.Pipeline.Tap.Subscribe(64);
+                    if (subscriber is not null)
+                    {
+                        watched?.Pipeline.Tap.Unsubscribe(subscriber);
+                    }
+
+                    (watched, subscriber) = next;
+                    _pending = null;
+                }
             }
 
             while (subscriber is not null && subscriber.Channel.Reader.TryRead(out var segment))

@@ -58,14 +58,14 @@ internal sealed class VmSelection
     public string KernelFilter(string userFilter)
     {
         var macs = string.Join(" or ", Macs.Distinct().Select(m => $"ether host {m}"));
-        return string.IsNullOrWhiteSpace(userFilter) ? $"({macs})" : $"({userFilter}) and ({macs})";
+        return string.IsNullOrWhiteSpace(userFilter) ? macs : $"({userFilter}) and ({macs})";
     }
 
     /// <summary>The whole selection in libpcap's words, written into the files' interface descriptions.</summary>
     public string EquivalentFilter(string userFilter)
     {
         var vms = string.Join(" or ", Entries.OrderBy(e => e.Vlan).Select(e => e.Vlan > 0 ? $"(ether host {e.Mac} and vlan {e.Vlan})" : $"ether host {e.Mac}"));
-        return string.IsNullOrWhiteSpace(userFilter) ? $"({vms})" : $"({userFilter}) and ({vms})";
+        return string.IsNullOrWhiteSpace(userFilter) ? vms : $"({userFilter}) and ({vms})";
     }
 
     /// <summary>After the kernel: a frame of a VM restricted to a VLAN must be on that VLAN.</summary>

@@ -199,6 +199,46 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
+    public void The_vm_inventory_events_and_a_vm_selection_work_on_the_live_path()
+    {
+        using var firmware = _lab.StartFirmware();
+        firmware.WaitFor("Capture started");
+        var traffic = Path.Combine(AppContext.BaseDirectory, "../../../../../hardware/lab/traffic");
+        _lab.Send("host", File.ReadAllText(Path.Combine(traffic, "vms.cfg")), 60, "2ms");
+        _lab.Send("host", File.ReadAllText(Path.Combine(traffic, "announce.cfg")), 2, "2ms");
+        Thread.Sleep(1500);
+
+        using var vms = System.Text.Json.JsonDocument.Parse(_lab.Api("GET", "/api/vms"));
+        var byMac = vms.RootElement.EnumerateArray().ToDictionary(v => (v.GetProperty("mac").GetString(), v.GetProperty("vlan").GetInt32()));
+        Assert.Equal("VMware", byMac[("00:50:56:9a:10:01", 20)].GetProperty("family").GetString());
+        Assert.Equal(20, byMac[("00:50:56:9a:10:01", 20)].GetProperty("framesSent").GetInt64());
+        Assert.Equal(["10.20.0.11"], byMac[("00:50:56:9a:10:01", 20)].GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!).ToArray());
+        Assert.Equal(21, byMac[("00:15:5d:01:30:01", 0)].GetProperty("framesSent").GetInt64());
+        Assert.Equal("QEMU/KVM", byMac[("52:54:00:12:34:56", 30)].GetProperty("family").GetString());
+        Assert.Equal("A", byMac[("52:54:00:12:34:56", 30)].GetProperty("port").GetString());
+        var events = _lab.Api("GET", "/api/events");
+        Assert.Contains("VM 00:50:56:9a:10:02 (VMware) announced on port A (RARP)", events, StringComparison.Ordinal);
+        Assert.Contains("VM 00:15:5d:01:30:01 (Hyper-V) announced on port A (gratuitous ARP)", events, StringComparison.Ordinal);
+        Assert.Contains("\"advice\":", _lab.Api("GET", "/api/status"), StringComparison.Ordinal);
+
+        // Narrow to one VM at run time: a new file whose interfaces carry the effective filter, and only that VM.
+        var put = _lab.Api("PUT", "/api/config", "{\"capture\":{\"vms\":[\"00:50:56:9a:10:01@20\"]}}");
+        Assert.Contains("00:50:56:9a:10:01@20", put, StringComparison.Ordinal);
+        firmware.WaitFor("Capture started: source AfPacketFrameSource", TimeSpan.FromSeconds(10));
+        Thread.Sleep(500);
+        _lab.Send("host", File.ReadAllText(Path.Combine(traffic, "vms.cfg")), 30, "2ms");
+        Thread.Sleep(500);
+        firmware.Stop();
+        var files = _lab.Files();
+        Assert.Equal(2, files.Length);
+        var info = Run.Program("capinfos", files[1]).StdOut;
+        Assert.True(info.Contains("Filter string = (ether host 00:50:56:9a:10:01 and vlan 20)", StringComparison.Ordinal), info + firmware.Output);
+        var macs = Tshark.Fields(files[1], "not frame.comment", "eth.src").Distinct().ToArray();
+        Assert.Equal(["00:50:56:9a:10:01"], macs);
+        Assert.Equal(10, Tshark.Count(files[1], "not frame.comment"));
+    }
+
+    [Fact]
     public void A_capture_port_with_an_address_is_refused_with_one_clear_line()
     {
         Assert.Equal(0, _lab.Exec("box", "ip", "addr", "add", "198.51.100.7/24", "dev", "b0").ExitCode);

@@ -28,6 +28,8 @@ public sealed class WebPageTests : IClassFixture<BoxFixture>
         Assert.StartsWith("capturing", page.GetProperty("stateBefore").GetString(), StringComparison.Ordinal);
         Assert.Equal(7, page.GetProperty("ledCount").GetInt32());
         Assert.True(page.GetProperty("files").GetInt32() > 0);
+        Assert.True(page.GetProperty("vms").GetInt32() >= 6, "the simulated board's VMs are listed");
+        Assert.StartsWith("Capacity: ", page.GetProperty("capacity").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("/api/captures/vc_", page.GetProperty("firstDownload").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("idle", page.GetProperty("stateAfterStop").GetString(), StringComparison.Ordinal);
         Assert.Contains("syntax error", page.GetProperty("filterError").GetString(), StringComparison.Ordinal);

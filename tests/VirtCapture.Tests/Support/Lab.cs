@@ -22,6 +22,18 @@ public sealed class Lab : IDisposable
 
     public string Captures { get; }
 
+    public string TokenFile => Captures + ".token";
+
+    /// <summary>curl inside the box namespace, where the management endpoint listens on 127.0.0.1:8080.</summary>
+    public string Api(string method, string path, string? body = null)
+    {
+        var token = File.ReadAllText(TokenFile).Trim();
+        string[] args = ["curl", "-s", "-X", method, "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json", .. body is null ? Array.Empty<string>() : ["-d", body], $"http://127.0.0.1:8080{path}"];
+        var result = Exec("box", args);
+        Assert.True(result.ExitCode == 0, $"curl {path} failed: {result.StdErr}");
+        return result.StdOut;
+    }
+
     public ProcessResult Exec(string role, params string[] command) =>
         Run.Program("ip", ["netns", "exec", $"{Name}-{role}", .. command], TimeSpan.FromMinutes(2));
 
@@ -51,6 +63,7 @@ public sealed class Lab : IDisposable
             ["Storage__Directory"] = Captures,
             ["Storage__FsyncIntervalMs"] = "200",
             ["Storage__MinFreePercent"] = "0",
+            ["Management__TokenFile"] = TokenFile,
         };
         var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
         return new FirmwareProcess("ip", ["netns", "exec", $"{Name}-box", "dotnet", "exec", dll, "run", .. settings], environment);
@@ -63,6 +76,7 @@ public sealed class Lab : IDisposable
         Run.Program("bash", Script, "down", Name);
         try
         {
+            File.Delete(TokenFile);
             Directory.Delete(Captures, recursive: true);
         }
         catch (IOException)
