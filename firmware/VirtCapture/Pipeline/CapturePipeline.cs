@@ -77,6 +77,15 @@ internal sealed class CapturePipeline : IDisposable
     /// <summary>The ring, for its file list and stop reason.</summary>
     public RingFileSet Ring => _ring;
 
+    /// <summary>
+    /// Writer thread, after each segment is stored: observers that must see every frame (the VM inventory) read the
+    /// segment in place, without a copy.
+    /// </summary>
+    public SpanAction? SegmentWritten { get; set; }
+
+    /// <summary>A reader of written blocks.</summary>
+    public delegate void SpanAction(ReadOnlySpan<byte> blocks);
+
     /// <summary>Copies of the written segments for live streams.</summary>
     public LiveTap Tap { get; } = new();
 
@@ -309,6 +318,7 @@ internal sealed class CapturePipeline : IDisposable
                         _stopRequested = true;
                     }
 
+                    SegmentWritten?.Invoke(segment.Data.AsSpan(0, segment.Length));
                     Tap.Publish(segment);
 
                     _buffer.Return(segment);

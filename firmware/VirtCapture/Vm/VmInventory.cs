@@ -15,10 +15,12 @@ internal sealed class VmInventory
     private const int MaxEvents = 1000;
     private readonly HypervisorFamilies _families;
     private readonly long _idleNs;
-    private readonly Dictionary<(ulong Mac, int Port, int Vlan), Entry> _entries = [];
+    private readonly Dictionary<ulong, Entry> _entries = [];
     private readonly Dictionary<ulong, (int Port, long Time)> _lastAnnouncement = [];
     private readonly List<VmEvent> _events = [];
-    private readonly Dictionary<(ulong Mac, int Port, int Vlan), (long Frames, long Bytes)> _pendingReceived = [];
+    private readonly Dictionary<ulong, (long Frames, long Bytes)> _pendingReceived = [];
+    private ulong _lastKey = ulong.MaxValue;
+    private Entry? _lastEntry;
     private readonly Lock _lock = new();
 
     public VmInventory(HypervisorFamilies families, TimeSpan idle)
@@ -36,6 +38,37 @@ internal sealed class VmInventory
     /// <summary>Takes one frame seen on <paramref name="port"/>.</summary>
     public void Observe(in FrameRecord record, ReadOnlySpan<byte> frame, int port, string portName)
     {
+        lock (_lock)
+        {
+            ObserveLocked(record, frame, port, portName);
+        }
+    }
+
+    /// <summary>Takes every frame of a run of enhanced packet blocks (a written buffer segment), under one lock.</summary>
+    public void ObserveBlocks(ReadOnlySpan<byte> blocks, IReadOnlyList<CapturePort> ports)
+    {
+        lock (_lock)
+        {
+            while (true)
+            {
+                var length = Pcapng.EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out var data);
+                if (length == 0)
+                {
+                    return;
+                }
+
+                if (isFrame && frame.Port < ports.Count)
+                {
+                    ObserveLocked(frame, data, frame.Port, ports[frame.Port].Name);
+                }
+
+                blocks = blocks[length..];
+            }
+        }
+    }
+
+    private void ObserveLocked(in FrameRecord record, ReadOnlySpan<byte> frame, int port, string portName)
+    {
         if (!EthernetView.TryRead(record, frame, out var eth))
         {
             return;
@@ -44,7 +77,6 @@ internal sealed class VmInventory
         var ts = record.TimestampNs;
         LatestNs = Math.Max(LatestNs, ts);
         var bytes = record.WireLength;
-        lock (_lock)
         {
             var source = Get(eth.Source, port, portName, eth.Vlan, ts);
             source.FramesSent++;
@@ -53,7 +85,7 @@ internal sealed class VmInventory
             source.Gone = false;
             if ((eth.Destination[0] & 1) == 0)
             {
-                var key = (Mac.Key(eth.Destination), port, eth.Vlan);
+                var key = Key(Mac.Key(eth.Destination), port, eth.Vlan);
                 if (_entries.TryGetValue(key, out var destination))
                 {
                     destination.FramesReceived++;
@@ -123,7 +155,13 @@ internal sealed class VmInventory
 
     private Entry Get(ReadOnlySpan<byte> mac, int port, string portName, int vlan, long ts)
     {
-        var key = (Mac.Key(mac), port, vlan);
+        var key = Key(Mac.Key(mac), port, vlan);
+        // Traffic comes in runs from one talker: the last entry saves the lookup for most frames.
+        if (key == _lastKey && _lastEntry is not null)
+        {
+            return _lastEntry;
+        }
+
         if (!_entries.TryGetValue(key, out var entry))
         {
             entry = new Entry(Mac.Format(mac), _families.Of(mac), port, vlan, ts) { PortName = portName };
@@ -136,39 +174,56 @@ internal sealed class VmInventory
             _entries[key] = entry;
         }
 
+        _lastKey = key;
+        _lastEntry = entry;
         return entry;
     }
 
     private static void Learn(Entry source, EthernetView eth)
     {
+        // Every frame passes here: compare raw bytes, and make text only for an address not seen before.
+        if (source.Addresses.Count >= MaxAddresses)
+        {
+            return;
+        }
+
         var p = eth.Payload;
         switch (eth.EtherType)
         {
             case 0x0806 when p.Length >= 28 && p.Slice(8, 6).SequenceEqual(eth.Source):
-                AddAddress(source, new IPAddress(p.Slice(14, 4)));
+                AddAddress(source, p.Slice(14, 4));
                 break;
-            case 0x0800 when p.Length >= 20 && source.Addresses.Count < MaxAddresses:
-                AddAddress(source, new IPAddress(p.Slice(12, 4)));
+            case 0x0800 when p.Length >= 20:
+                AddAddress(source, p.Slice(12, 4));
                 break;
             case 0x86dd when p.Length >= 40:
-                var address = new IPAddress(p.Slice(8, 16));
-                if (!address.Equals(IPAddress.IPv6Any))
-                {
-                    AddAddress(source, address);
-                }
-
+                AddAddress(source, p.Slice(8, 16));
                 break;
         }
     }
 
-    private static void AddAddress(Entry entry, IPAddress address)
+    private static void AddAddress(Entry entry, ReadOnlySpan<byte> address)
     {
-        var text = address.ToString();
-        if (entry.Addresses.Count < MaxAddresses && !entry.Addresses.Contains(text) && !address.Equals(IPAddress.Any))
+        if (!address.ContainsAnyExcept((byte)0))
         {
-            entry.Addresses.Add(text);
+            return;
+        }
+
+        // IPv4 addresses are marked with a bit no IPv4-compatible IPv6 address has, so the two never collide.
+        var raw = address.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(address) | ((UInt128)1 << 64) : BinaryPrimitives.ReadUInt128BigEndian(address);
+        if (raw == entry.LastRaw)
+        {
+            return;
+        }
+
+        entry.LastRaw = raw;
+        if (entry.Raw.Add(raw))
+        {
+            entry.Addresses.Add(new IPAddress(address).ToString());
         }
     }
+
+    private static ulong Key(ulong mac, int port, int vlan) => mac | ((ulong)(vlan & 0xfff) << 48) | ((ulong)(port & 0xf) << 60);
 
     private void Announced(Entry source, AnnouncementKind kind, int port, string portName, long ts)
     {
@@ -211,6 +266,10 @@ internal sealed class VmInventory
         public int Vlan { get; } = vlan;
 
         public List<string> Addresses { get; } = [];
+
+        public HashSet<UInt128> Raw { get; } = [];
+
+        public UInt128 LastRaw { get; set; }
 
         public long FirstSeen { get; } = first;
 

@@ -13,7 +13,6 @@ namespace VirtCapture.Vm;
 /// </summary>
 internal sealed class VmObserver : BackgroundService
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private readonly CaptureService _capture;
     private readonly TimeProvider _time;
     private readonly ILogger<VmObserver> _log;
@@ -28,17 +27,15 @@ internal sealed class VmObserver : BackgroundService
         Inventory.EventRaised += OnEvent;
         capture.SessionCreated += session =>
         {
-            // Subscribed before the capture starts, so even a replay that ends at once is seen whole.
-            var subscriber = session.Pipeline.Tap.Subscribe(256);
-            lock (_pendingLock)
-            {
-                _pending = (session, subscriber);
-            }
+            // Attached before the capture starts, so even a replay that ends at once is seen whole; it runs on the
+            // writer thread over each stored segment in place.
+            var ports = session.Pipeline.Ports;
+            session.Pipeline.SegmentWritten = blocks => Inventory.ObserveBlocks(blocks, ports);
+            Volatile.Write(ref _watched, session);
         };
     }
 
-    private readonly Lock _pendingLock = new();
-    private (CaptureSession Session, LiveSubscriber Subscriber)? _pending;
+    private CaptureSession? _watched;
 
     /// <summary>The families table in force.</summary>
     public HypervisorFamilies Families { get; }
@@ -48,74 +45,23 @@ internal sealed class VmObserver : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        CaptureSession? watched = null;
-        LiveSubscriber? subscriber = null;
         var lastSweep = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
-            lock (_pendingLock)
-            {
-                if (_pending is { } next)
-                {
-                    // Finish the previous capture's segments, then follow the new one.
-                    while (subscriber is not null && subscriber.Channel.Reader.TryRead(out var rest))
-                    {
-                        Observe(rest, watched!);
-                    }
-
-                    if (subscriber is not null)
-                    {
-                        watched?.Pipeline.Tap.Unsubscribe(subscriber);
-                    }
-
-                    (watched, subscriber) = next;
-                    _pending = null;
-                }
-            }
-
-            while (subscriber is not null && subscriber.Channel.Reader.TryRead(out var segment))
-            {
-                Observe(segment, watched!);
-            }
-
-            var elapsed = _time.GetElapsedTime(lastSweep);
-            if (elapsed >= TimeSpan.FromSeconds(1))
-            {
-                // A file replay runs on its frames' clock, a live capture on the wall clock.
-                var now = watched?.Source.IsLive == false ? Inventory.LatestNs : (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
-                Inventory.Sweep(now, elapsed.TotalSeconds);
-                lastSweep = _time.GetTimestamp();
-            }
-
             try
             {
-                await Task.Delay(Poll, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
-        }
-    }
 
-    private void Observe(byte[] segment, CaptureSession session)
-    {
-        var blocks = segment.AsSpan();
-        var ports = session.Pipeline.Ports;
-        while (true)
-        {
-            var length = EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out var data);
-            if (length == 0)
-            {
-                return;
-            }
-
-            if (isFrame && frame.Port < ports.Count)
-            {
-                Inventory.Observe(frame, data, frame.Port, ports[frame.Port].Name);
-            }
-
-            blocks = blocks[length..];
+            // A file replay runs on its frames' clock, a live capture on the wall clock.
+            var watched = Volatile.Read(ref _watched);
+            var now = watched?.Source.IsLive == false ? Inventory.LatestNs : (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+            Inventory.Sweep(now, _time.GetElapsedTime(lastSweep).TotalSeconds);
+            lastSweep = _time.GetTimestamp();
         }
     }
 
