@@ -8,7 +8,12 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps restore build run test bench bench-live lab clean
+.PHONY: deps restore build run test bench bench-live lab publish image clean
+
+RID ?= linux-arm64
+VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+PUBLISH := $(BUILD)/publish/$(RID)
+IMAGE := $(BUILD)/image/virtcapture-$(VERSION)-$(RID)
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -48,6 +53,25 @@ lab: deps build
 
 bench-live: deps build
 	@bash tests/bench/bench-live.sh
+
+# A self-contained single-file build for the board (linux-arm64) or a PC (linux-x64).
+publish: restore
+	$(DOTNET) publish firmware/VirtCapture/VirtCapture.csproj -c $(CONFIGURATION) -r $(RID) --self-contained \
+	  -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -p:GenerateDocumentationFile=false \
+	  -o $(PUBLISH) -v quiet -nologo
+	@echo "published $(PUBLISH)/virtcapture"
+
+# The firmware bundle: application, systemd units, networkd bridge, udev names, sysctl, default configuration,
+# install script; a tarball and its SHA-256.
+image: publish
+	rm -rf $(IMAGE) && mkdir -p $(IMAGE)/app
+	cp -a $(PUBLISH)/. $(IMAGE)/app/
+	cp README.md $(IMAGE)/app/
+	cp -a images/systemd images/network images/udev images/sysctl images/config images/install.sh $(IMAGE)/
+	echo $(VERSION) > $(IMAGE)/VERSION
+	tar -C $(BUILD)/image -czf $(IMAGE).tar.gz $(notdir $(IMAGE))
+	cd $(BUILD)/image && sha256sum $(notdir $(IMAGE)).tar.gz > $(notdir $(IMAGE)).tar.gz.sha256
+	@echo "image $(IMAGE).tar.gz"
 
 clean:
 	rm -rf $(BUILD) var

@@ -79,6 +79,9 @@ internal static class RunCommand
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.AddServerHeader = false;
         });
+        // Under systemd: READY=1 once started, STOPPING=1 on the way down, and the watchdog fed (Type=notify, WatchdogSec).
+        builder.Host.UseSystemd();
+        builder.Services.AddHostedService<Daemon.SystemdWatchdog>();
         builder.Services.AddSingleton(TimeProvider.System);
         AddOptions<CaptureOptions, CaptureOptionsValidator>(builder, CaptureOptions.Section);
         AddOptions<StorageOptions, StorageOptionsValidator>(builder, StorageOptions.Section);

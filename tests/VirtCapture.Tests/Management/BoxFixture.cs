@@ -35,6 +35,7 @@ public class BoxFixture : IDisposable
             ["Management__TokenFile"] = _dir.File("token"),
         });
         Firmware.WaitFor("Capture started");
+        Firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
         Token = File.ReadAllText(_dir.File("token")).Trim();
         Client = Create(Token);
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -25,6 +25,7 @@ public sealed class ReplayInventoryTests
             ["Management__TokenFile"] = dir.File("token"),
         });
         firmware.WaitFor("Capture started");
+        firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(dir.File("token")).Trim());
         string vms = "[]";
