@@ -17,10 +17,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
     // Small blocks: the merge may hold a block for the reorder window, so a ring needs many of them.
     private const int BlockSize = 256 << 10;
     private const int BlockTimeoutMs = 8;
-    private static readonly long StatsIntervalTicks = Stopwatch.Frequency / 10;
 
     private readonly AfPacketPort[] _ports;
-    private readonly SysfsLinkReader[] _links;
     private readonly byte* _base;
     private readonly nuint _regionBytes;
     private readonly FrameRecord[] _frames = new FrameRecord[MaxFramesPerBatch];
@@ -33,12 +31,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
     private readonly int[] _releaseCount;
     private readonly PollFd[] _pollFds;
     private readonly int[] _pollPorts;
-    private readonly long[] _received;
-    private readonly long[] _dropped;
-    private readonly PortLink[] _linkStates;
-    private readonly Lock _countersLock = new();
     private readonly long _windowNs;
-    private long _lastRefreshTicks;
+    private readonly PortStateTracker? _state;
 
     /// <summary>Opens every port.</summary>
     /// <param name="ports">Port names and their interfaces.</param>
@@ -55,7 +49,6 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
         var count = ports.Count;
         _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(50)).TotalNanoseconds;
         _ports = new AfPacketPort[count];
-        _links = new SysfsLinkReader[count];
         _heads = new long[count];
         _cursor = new byte*[count];
         _left = new uint[count];
@@ -65,9 +58,6 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
         _releaseCount = new int[count];
         _pollFds = new PollFd[count];
         _pollPorts = new int[count];
-        _received = new long[count];
-        _dropped = new long[count];
-        _linkStates = new PortLink[count];
         Array.Fill(_heads, TimestampMerge.Empty);
         Array.Fill(_openBlock, -1);
         Ports = ports.Select(p => new CapturePort(p.Name, $"port {p.Name} ({p.Interface})", CapturePort.Ethernet)).ToArray();
@@ -87,9 +77,10 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
             {
                 using var program = BpfFilterProgram.CompileForInterface(filter, ports[p].Interface);
                 _ports[p] = new AfPacketPort(ports[p].Name, ports[p].Interface, program, BlockSize, blocksPerPort, BlockTimeoutMs, _base + ((long)p * BlockSize * blocksPerPort));
-                _links[p] = new SysfsLinkReader(ports[p].Interface);
-                _linkStates[p] = _links[p].State;
             }
+
+            // PACKET_STATISTICS resets on every read: each read is the increment.
+            _state = new PortStateTracker(ports.Select(p => p.Interface).ToArray(), p => _ports[p].ReadStatistics());
         }
         catch
         {
@@ -111,7 +102,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
     public BatchResult ReadBatch(out FrameBatch batch, TimeSpan timeout)
     {
         ReleaseConsumedBlocks();
-        RefreshIfDue();
+        _state!.RefreshIfDue();
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
@@ -144,23 +135,10 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
     }
 
     /// <inheritdoc/>
-    public SourceCounters GetCounters(int port)
-    {
-        lock (_countersLock)
-        {
-            RefreshCounters();
-            return new SourceCounters(_received[port], _dropped[port]);
-        }
-    }
+    public SourceCounters GetCounters(int port) => _state!.Counters(port);
 
     /// <inheritdoc/>
-    public PortLink GetLink(int port)
-    {
-        lock (_countersLock)
-        {
-            return _linkStates[port];
-        }
-    }
+    public PortLink GetLink(int port) => _state!.Link(port);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -307,38 +285,9 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
             }
         }
 
-        RefreshIfDue();
+        _state!.RefreshIfDue();
     }
 
-    private void RefreshIfDue()
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (now - _lastRefreshTicks < StatsIntervalTicks)
-        {
-            return;
-        }
-
-        _lastRefreshTicks = now;
-        lock (_countersLock)
-        {
-            RefreshCounters();
-            for (var p = 0; p < _links.Length; p++)
-            {
-                _links[p].Refresh();
-                _linkStates[p] = _links[p].State;
-            }
-        }
-    }
-
-    private void RefreshCounters()
-    {
-        for (var p = 0; p < _ports.Length; p++)
-        {
-            var (packets, drops) = _ports[p].ReadStatistics();
-            _received[p] += packets;
-            _dropped[p] += drops;
-        }
-    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static long Timestamp(byte* packet) => (*(uint*)(packet + 4) * 1_000_000_000L) + *(uint*)(packet + 8);

@@ -21,11 +21,8 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
     private const int RegionBytes = 8 << 20;
     private const int MaxFramesPerPort = 8192;
     private const int MaxFramesPerBatch = 8192;
-    private static readonly long RefreshTicks = Stopwatch.Frequency / 10;
 
     private readonly LibPcapLiveDevice[] _devices;
-    private readonly SysfsLinkReader[] _links;
-    private readonly PortLink[] _linkStates;
     private readonly byte[] _staging;
     private readonly FrameRecord[][] _staged;
     private readonly int[] _stagedStart;
@@ -34,13 +31,10 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
     private readonly long[] _heads;
     private readonly FrameRecord[] _frames = new FrameRecord[MaxFramesPerBatch];
     private readonly PollFd[] _pollFds;
-    private readonly long[] _received;
-    private readonly long[] _dropped;
     private readonly uint[] _lastReceived;
     private readonly uint[] _lastDropped;
-    private readonly Lock _countersLock = new();
     private readonly long _windowNs;
-    private long _lastRefresh;
+    private readonly PortStateTracker? _state;
 
     /// <summary>Opens every port with SharpPcap.</summary>
     /// <exception cref="CaptureDeviceException">A port could not be opened.</exception>
@@ -51,8 +45,6 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
         var count = ports.Count;
         _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(50)).TotalNanoseconds;
         _devices = new LibPcapLiveDevice[count];
-        _links = new SysfsLinkReader[count];
-        _linkStates = new PortLink[count];
         _staging = GC.AllocateUninitializedArray<byte>(RegionBytes * count, pinned: true);
         _staged = new FrameRecord[count][];
         _stagedStart = new int[count];
@@ -60,8 +52,6 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
         _fill = new int[count];
         _heads = new long[count];
         _pollFds = new PollFd[count];
-        _received = new long[count];
-        _dropped = new long[count];
         _lastReceived = new uint[count];
         _lastDropped = new uint[count];
         Ports = ports.Select(p => new CapturePort(p.Name, $"port {p.Name} ({p.Interface})", CapturePort.Ethernet)).ToArray();
@@ -114,9 +104,9 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
                 _pollFds[p] = new PollFd { Fd = LibpcapNative.pcap_get_selectable_fd(handle), Events = POLLIN };
                 _staged[p] = new FrameRecord[MaxFramesPerPort];
                 _heads[p] = TimestampMerge.Empty;
-                _links[p] = new SysfsLinkReader(iface);
-                _linkStates[p] = _links[p].State;
             }
+
+            _state = new PortStateTracker(ports.Select(p => p.Interface).ToArray(), ReadIncrement);
         }
         catch (PcapException e)
         {
@@ -151,7 +141,7 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
                 ReadAvailable(p);
             }
 
-            RefreshIfDue();
+            _state!.RefreshIfDue();
             var count = Merge();
             if (count > 0)
             {
@@ -176,23 +166,10 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
     }
 
     /// <inheritdoc/>
-    public SourceCounters GetCounters(int port)
-    {
-        lock (_countersLock)
-        {
-            RefreshCounters();
-            return new SourceCounters(_received[port], _dropped[port]);
-        }
-    }
+    public SourceCounters GetCounters(int port) => _state!.Counters(port);
 
     /// <inheritdoc/>
-    public PortLink GetLink(int port)
-    {
-        lock (_countersLock)
-        {
-            return _linkStates[port];
-        }
-    }
+    public PortLink GetLink(int port) => _state!.Link(port);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -285,39 +262,18 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
         }
     }
 
-    private void RefreshIfDue()
+    private (long Received, long Dropped) ReadIncrement(int p)
     {
-        var now = Stopwatch.GetTimestamp();
-        if (now - _lastRefresh < RefreshTicks)
+        var stats = default(LibpcapNative.PcapStat);
+        if (_devices[p] is not { Opened: true } device || LibpcapNative.pcap_stats(device.Handle.DangerousGetHandle(), &stats) != 0)
         {
-            return;
+            return (0, 0);
         }
 
-        _lastRefresh = now;
-        lock (_countersLock)
-        {
-            RefreshCounters();
-            for (var p = 0; p < _links.Length; p++)
-            {
-                _links[p].Refresh();
-                _linkStates[p] = _links[p].State;
-            }
-        }
-    }
-
-    private void RefreshCounters()
-    {
-        for (var p = 0; p < _devices.Length; p++)
-        {
-            var stats = default(LibpcapNative.PcapStat);
-            if (_devices[p] is { Opened: true } device && LibpcapNative.pcap_stats(device.Handle.DangerousGetHandle(), &stats) == 0)
-            {
-                // pcap_stats counts in 32 bits and wraps: add the difference, which unsigned arithmetic gets right.
-                _received[p] += unchecked(stats.Received - _lastReceived[p]);
-                _dropped[p] += unchecked(stats.Dropped - _lastDropped[p]);
-                _lastReceived[p] = stats.Received;
-                _lastDropped[p] = stats.Dropped;
-            }
-        }
+        // pcap_stats counts in 32 bits and wraps: the difference in unsigned arithmetic is right across a wrap.
+        var increment = (unchecked(stats.Received - _lastReceived[p]), unchecked(stats.Dropped - _lastDropped[p]));
+        _lastReceived[p] = stats.Received;
+        _lastDropped[p] = stats.Dropped;
+        return increment;
     }
 }
