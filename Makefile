@@ -54,10 +54,11 @@ lab: deps build
 bench-live: deps build
 	@bash tests/bench/bench-live.sh
 
-# A self-contained single-file build for the board (linux-arm64) or a PC (linux-x64).
+# A self-contained, trimmed, single-file build for the board (linux-arm64) or a PC (linux-x64). Trim warnings are
+# errors like every other warning.
 publish: restore
 	$(DOTNET) publish firmware/VirtCapture/VirtCapture.csproj -c $(CONFIGURATION) -r $(RID) --self-contained \
-	  -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -p:GenerateDocumentationFile=false \
+	  -p:PublishSingleFile=true -p:PublishTrimmed=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -p:GenerateDocumentationFile=false \
 	  -o $(PUBLISH) -v quiet -nologo
 	@echo "published $(PUBLISH)/virtcapture"
 

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FRAMES=${FRAMES:-3000000}
+# The firmware measured: the build's framework-dependent binary, or e.g. build/publish/linux-x64/virtcapture.
+VIRTCAPTURE_BIN=${VIRTCAPTURE_BIN:-$PWD/build/virtcapture}
 RING_MB=${RING_MB:-64}
 lab=vcbench
 out=$PWD/var/bench-live
@@ -61,9 +63,9 @@ measure() { # name ready-text output-glob command...
 export VIRTCAPTURE_CONFIG_DIR=$out/config
 : > "$out/table"
 measure "virtcapture-afpacket" "Capture started" "$out/virtcapture-afpacket/cap/*.pcapng" \
-  env Capture__Backend=AfPacket Storage__Directory="$out/virtcapture-afpacket/cap" "$PWD/build/virtcapture" run
+  env Capture__Backend=AfPacket Storage__Directory="$out/virtcapture-afpacket/cap" "$VIRTCAPTURE_BIN" run
 measure "virtcapture-libpcap" "Capture started" "$out/virtcapture-libpcap/cap/*.pcapng" \
-  env Capture__Backend=Libpcap Storage__Directory="$out/virtcapture-libpcap/cap" "$PWD/build/virtcapture" run
+  env Capture__Backend=Libpcap Storage__Directory="$out/virtcapture-libpcap/cap" "$VIRTCAPTURE_BIN" run
 measure "tcpdump" "listening on" "$out/tcpdump/out.pcap" \
   tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$out/tcpdump/out.pcap"
 measure "dumpcap" "Capturing on" "$out/dumpcap/out.pcapng" \

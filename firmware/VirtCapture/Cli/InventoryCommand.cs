@@ -9,7 +9,7 @@ namespace VirtCapture.Cli;
 /// <summary><c>virtcapture inventory -r FILE [--json]</c>: the VMs in a capture file, and their announcements.</summary>
 internal static class InventoryCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly Management.Contracts.FirmwareJsonContext Indented = new(new JsonSerializerOptions(Management.Contracts.FirmwareJsonContext.Default.Options) { WriteIndented = true });
 
     public static Command Build()
     {
@@ -45,7 +45,7 @@ internal static class InventoryCommand
         var events = inventory.Events();
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { vms, events }, Json));
+            Console.WriteLine(JsonSerializer.Serialize(new Management.Contracts.InventoryOutput(vms, events), Indented.InventoryOutput));
             return 0;
         }
 

@@ -82,9 +82,13 @@ internal static class RunCommand
         // Under systemd: READY=1 once started, STOPPING=1 on the way down, and the watchdog fed (Type=notify, WatchdogSec).
         builder.Host.UseSystemd();
         builder.Services.AddHostedService<Daemon.SystemdWatchdog>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Management.Contracts.FirmwareJsonContext.Default));
         builder.Services.AddSingleton(TimeProvider.System);
-        AddOptions<CaptureOptions, CaptureOptionsValidator>(builder, CaptureOptions.Section);
-        AddOptions<StorageOptions, StorageOptionsValidator>(builder, StorageOptions.Section);
+        // Spelled out per type: the configuration-binding generator only sees concrete Bind calls.
+        builder.Services.AddOptions<CaptureOptions>().Bind(builder.Configuration.GetSection(CaptureOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         builder.Services.AddOptions<PanelOptions>().Bind(builder.Configuration.GetSection(PanelOptions.Section));
         builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.Section));
         builder.Services.AddSingleton<StorageProbe>();
@@ -124,13 +128,5 @@ internal static class RunCommand
         {
             throw new UserErrorException($"board {board.Name}: cannot open gpiochip{chip} with libgpiod ({e.Message}); install libgpiod2, or use Panel:Board=sim", e);
         }
-    }
-
-    private static void AddOptions<TOptions, TValidator>(WebApplicationBuilder builder, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 }

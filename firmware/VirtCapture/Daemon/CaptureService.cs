@@ -259,7 +259,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
     public void Dispose() => _statusTimer?.Dispose();
 
-    private static void Copy<T>(T from, T to)
+    private static void Copy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] T>(T from, T to)
     {
         foreach (var property in typeof(T).GetProperties().Where(p => p.CanWrite))
         {

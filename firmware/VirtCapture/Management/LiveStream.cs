@@ -22,7 +22,7 @@ internal static class LiveStream
         }
         catch (FilterCompileException e)
         {
-            return Results.BadRequest(new { error = e.Message });
+            return Results.BadRequest(new Contracts.ApiError(e.Message));
         }
 
         using (program)

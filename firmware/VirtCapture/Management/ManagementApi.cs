@@ -9,6 +9,7 @@ using VirtCapture.Configuration;
 using VirtCapture.Daemon;
 using VirtCapture.Hal.Bpf;
 using VirtCapture.Hal.Gpio;
+using VirtCapture.Management.Contracts;
 using VirtCapture.Panel;
 using VirtCapture.Pipeline;
 
@@ -21,7 +22,7 @@ internal static class ManagementApi
 
     public static void MapManagement(this WebApplication app)
     {
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/health", () => Results.Ok(new HealthResponse("ok")));
         app.MapGet("/", () => Results.Content(WebPage.Page, "text/html; charset=utf-8"));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<MetricsExporter>().Registry);
         app.MapOpenApi();
@@ -32,10 +33,10 @@ internal static class ManagementApi
         api.MapPost("/capture/stop", async (CaptureService capture) =>
         {
             await capture.StopCaptureAsync().ConfigureAwait(false);
-            return Results.Ok(new { state = "idle" });
+            return Results.Ok(new StateResponse("idle"));
         });
         api.MapGet("/config", (CaptureService capture, IOptions<PanelOptions> panel, IOptions<ManagementOptions> management) =>
-            Results.Ok(new { capture = capture.Capture, storage = capture.Storage, panel = panel.Value, management = new { management.Value.Urls } }));
+            Results.Ok(new ConfigResponse(capture.Capture, capture.Storage, panel.Value, new ManagementView(management.Value.Urls), null)));
         api.MapPut("/config", PutConfigAsync);
         api.MapGet("/captures", (CaptureCatalog catalog) => Results.Ok(catalog.List()));
         api.MapGet("/captures/{name}", Download);
@@ -53,44 +54,28 @@ internal static class ManagementApi
         var ports = session is null ? [] : session.Pipeline.Counters().Select((c, p) =>
         {
             var link = session.Pipeline.Link(p);
-            return new
-            {
-                name = c.Port,
-                description = session.Pipeline.Ports[p].Description,
-                link = new { up = link.Up, speedMbps = link.SpeedMbps, changes = link.Changes },
-                counters = new { received = c.Received, kernelDropped = c.KernelDropped, filteredOut = c.FilteredOut, accepted = c.Accepted, bufferDropped = c.BufferDropped, written = c.Written },
-            };
+            return new PortStatus(c.Port, session.Pipeline.Ports[p].Description, new LinkStatus(link.Up, link.SpeedMbps, link.Changes), new CounterStatus(c.Received, c.KernelDropped, c.FilteredOut, c.Accepted, c.BufferDropped, c.Written));
         }).ToArray();
         var (free, total) = SafeMeasure(capture);
         var files = catalog.List();
-        return Results.Ok(new
-        {
-            state = capture.Activity.ToString().ToLowerInvariant(),
-            fault = capture.Fault ?? session?.Pipeline.Error?.Message,
-            safeToUnplug = capture.SafeToUnplug,
-            mode = capture.Capture.Mode,
-            backend = capture.Capture.Backend,
-            filter = capture.Capture.Filter,
-            snaplen = capture.Capture.Snaplen,
-            currentFile = Path.GetFileName(session?.Pipeline.Ring.CurrentPath),
+        var storage = new StorageStatus(capture.Storage.Directory, free, total, total > 0 ? Math.Round(100.0 * (total - free) / total, 1) : 0, files.Count, files.Sum(f => f.Size), capture.Protection.Names, capture.RingStopped);
+        var leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off");
+        return Results.Ok(new StatusResponse(
+            capture.Activity.ToString().ToLowerInvariant(),
+            capture.Fault ?? session?.Pipeline.Error?.Message,
+            capture.SafeToUnplug,
+            capture.Capture.Mode,
+            capture.Capture.Backend,
+            capture.Capture.Filter,
+            capture.Capture.Snaplen,
+            Path.GetFileName(session?.Pipeline.Ring.CurrentPath),
             ports,
-            storage = new
-            {
-                directory = capture.Storage.Directory,
-                freeBytes = free,
-                totalBytes = total,
-                usedPercent = total > 0 ? Math.Round(100.0 * (total - free) / total, 1) : 0,
-                files = files.Count,
-                bytes = files.Sum(f => f.Size),
-                @protected = capture.Protection.Names,
-                stopped = capture.RingStopped,
-            },
-            leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off"),
-            board = panel.Board.Name,
-            capacity = Capacity(capture, vms, vmOptions.Value, free, files),
-            uptimeSeconds = (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
-            version = typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
-        });
+            storage,
+            leds,
+            panel.Board.Name,
+            Capacity(capture, vms, vmOptions.Value, free, files),
+            (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
+            typeof(ManagementApi).Assembly.GetName().Version?.ToString(3)));
     }
 
     private static async Task<IResult> StartAsync(HttpContext context, CaptureService capture)
@@ -100,17 +85,17 @@ internal static class ManagementApi
         {
             try
             {
-                request = await context.Request.ReadFromJsonAsync<StartRequest>(context.RequestAborted).ConfigureAwait(false);
+                request = await context.Request.ReadFromJsonAsync(FirmwareJsonContext.Default.StartRequest, context.RequestAborted).ConfigureAwait(false);
             }
             catch (JsonException e)
             {
-                return Results.BadRequest(new { error = $"the body is not the JSON expected ({e.Message})" });
+                return Results.BadRequest(new ApiError($"the body is not the JSON expected ({e.Message})"));
             }
         }
 
         if (request?.Filter is { Length: > MaxFilterLength })
         {
-            return Results.BadRequest(new { error = $"filter: at most {MaxFilterLength} characters" });
+            return Results.BadRequest(new ApiError($"filter: at most {MaxFilterLength} characters"));
         }
 
         try
@@ -119,18 +104,18 @@ internal static class ManagementApi
         }
         catch (FilterCompileException e)
         {
-            return Results.BadRequest(new { error = e.Message });
+            return Results.BadRequest(new ApiError(e.Message));
         }
         catch (UserErrorException e)
         {
-            return Results.BadRequest(new { error = e.Message });
+            return Results.BadRequest(new ApiError(e.Message));
         }
         catch (Exception e) when (CaptureService.IsFault(e))
         {
             return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        return Results.Ok(new { state = capture.Activity.ToString().ToLowerInvariant(), filter = capture.Capture.Filter, snaplen = capture.Capture.Snaplen });
+        return Results.Ok(new StateResponse(capture.Activity.ToString().ToLowerInvariant(), capture.Capture.Filter, capture.Capture.Snaplen, capture.Capture.Vms));
     }
 
     private static async Task<IResult> PutConfigAsync(HttpContext context, CaptureService capture)
@@ -142,29 +127,28 @@ internal static class ManagementApi
         }
         catch (JsonException e)
         {
-            return Results.BadRequest(new { error = $"the body is not JSON: {e.Message}" });
+            return Results.BadRequest(new ApiError($"the body is not JSON: {e.Message}"));
         }
 
         using (document)
         {
-            var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
             CaptureOptions? newCapture = null;
             StorageOptions? newStorage = null;
             try
             {
                 if (document.RootElement.TryGetProperty("capture", out var c))
                 {
-                    newCapture = Merge(capture.Capture, c, options);
+                    newCapture = Merge(capture.Capture, c, FirmwareJsonContext.Default.CaptureOptions);
                 }
 
                 if (document.RootElement.TryGetProperty("storage", out var s))
                 {
-                    newStorage = Merge(capture.Storage, s, options);
+                    newStorage = Merge(capture.Storage, s, FirmwareJsonContext.Default.StorageOptions);
                 }
             }
             catch (JsonException e)
             {
-                return Results.BadRequest(new { error = $"{e.Path}: {e.Message}" });
+                return Results.BadRequest(new ApiError($"{e.Path}: {e.Message}"));
             }
 
             var failures = new List<string>();
@@ -182,18 +166,18 @@ internal static class ManagementApi
 
             if (failures.Count > 0)
             {
-                return Results.BadRequest(new { error = failures[0], errors = failures });
+                return Results.BadRequest(new ApiError(failures[0], failures));
             }
 
             await capture.ReconfigureAsync(newCapture, newStorage).ConfigureAwait(false);
-            return Results.Ok(new { capture = capture.Capture, storage = capture.Storage, state = capture.Activity.ToString().ToLowerInvariant() });
+            return Results.Ok(new ConfigResponse(capture.Capture, capture.Storage, null, null, capture.Activity.ToString().ToLowerInvariant()));
         }
     }
 
-    private static T Merge<T>(T current, JsonElement changes, JsonSerializerOptions options)
+    private static T Merge<T>(T current, JsonElement changes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {
         // Start from the settings in force and apply only what the request names.
-        var merged = JsonSerializer.SerializeToNode(current, options)!.AsObject();
+        var merged = JsonSerializer.SerializeToNode(current, typeInfo)!.AsObject();
         foreach (var property in changes.EnumerateObject())
         {
             var existing = merged.FirstOrDefault(p => string.Equals(p.Key, property.Name, StringComparison.OrdinalIgnoreCase)).Key;
@@ -205,20 +189,20 @@ internal static class ManagementApi
             merged[existing] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
         }
 
-        return merged.Deserialize<T>(options)!;
+        return merged.Deserialize(typeInfo)!;
     }
 
     private static IResult Download(string name, CaptureCatalog catalog)
     {
         if (!CaptureCatalog.IsValidName(name))
         {
-            return Results.BadRequest(new { error = "not a capture file name" });
+            return Results.BadRequest(new ApiError("not a capture file name"));
         }
 
         var path = catalog.Resolve(name);
         if (path is null)
         {
-            return Results.NotFound(new { error = $"no capture named {name}" });
+            return Results.NotFound(new ApiError($"no capture named {name}"));
         }
 
         var info = new FileInfo(path);
@@ -230,23 +214,23 @@ internal static class ManagementApi
     {
         if (!CaptureCatalog.IsValidName(name))
         {
-            return Results.BadRequest(new { error = "not a capture file name" });
+            return Results.BadRequest(new ApiError("not a capture file name"));
         }
 
         var path = catalog.Resolve(name);
         if (path is null)
         {
-            return Results.NotFound(new { error = $"no capture named {name}" });
+            return Results.NotFound(new ApiError($"no capture named {name}"));
         }
 
         if (catalog.IsWriting(path))
         {
-            return Results.Conflict(new { error = $"{name} is being written" });
+            return Results.Conflict(new ApiError($"{name} is being written"));
         }
 
         if (capture.Protection.IsProtected(name))
         {
-            return Results.Conflict(new { error = $"{name} is protected by a MARK" });
+            return Results.Conflict(new ApiError($"{name} is protected by a MARK"));
         }
 
         File.Delete(path);
@@ -257,22 +241,22 @@ internal static class ManagementApi
     {
         if (!TimeParameter.TryParse(from, out var fromNs) || !TimeParameter.TryParse(to, out var toNs))
         {
-            return Results.BadRequest(new { error = "from and to: RFC 3339 times or epoch seconds are needed" });
+            return Results.BadRequest(new ApiError("from and to: RFC 3339 times or epoch seconds are needed"));
         }
 
         if (toNs < fromNs)
         {
-            return Results.BadRequest(new { error = "to is before from" });
+            return Results.BadRequest(new ApiError("to is before from"));
         }
 
         if (filter is { Length: > MaxFilterLength })
         {
-            return Results.BadRequest(new { error = $"filter: at most {MaxFilterLength} characters" });
+            return Results.BadRequest(new ApiError($"filter: at most {MaxFilterLength} characters"));
         }
 
         if (snaplen is < 14 or > Slicer.MaxSnaplen)
         {
-            return Results.BadRequest(new { error = $"snaplen must be between 14 and {Slicer.MaxSnaplen}" });
+            return Results.BadRequest(new ApiError($"snaplen must be between 14 and {Slicer.MaxSnaplen}"));
         }
 
         return await PacketQuery.StreamAsync(context, catalog, fromNs, toNs, filter ?? string.Empty, port, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
@@ -282,18 +266,18 @@ internal static class ManagementApi
     {
         if (filter is { Length: > MaxFilterLength })
         {
-            return Results.BadRequest(new { error = $"filter: at most {MaxFilterLength} characters" });
+            return Results.BadRequest(new ApiError($"filter: at most {MaxFilterLength} characters"));
         }
 
         if (snaplen is < 14 or > Slicer.MaxSnaplen)
         {
-            return Results.BadRequest(new { error = $"snaplen must be between 14 and {Slicer.MaxSnaplen}" });
+            return Results.BadRequest(new ApiError($"snaplen must be between 14 and {Slicer.MaxSnaplen}"));
         }
 
         var session = capture.Session;
         if (session is null || capture.Activity != CaptureActivity.Capturing)
         {
-            return Results.Conflict(new { error = "no capture is running: POST /api/capture/start first" });
+            return Results.Conflict(new ApiError("no capture is running: POST /api/capture/start first"));
         }
 
         return await LiveStream.StreamAsync(context, session.Pipeline, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
@@ -303,23 +287,23 @@ internal static class ManagementApi
     {
         if (driver is not SimulatedGpioDriver simulated)
         {
-            return Results.NotFound(new { error = "only the simulated board has buttons to press from here" });
+            return Results.NotFound(new ApiError("only the simulated board has buttons to press from here"));
         }
 
         var name = button.ToUpperInvariant();
         if (!panel.Board.Buttons.TryGetValue(name, out var line))
         {
-            return Results.NotFound(new { error = $"no button {button} (start-stop, mark)" });
+            return Results.NotFound(new ApiError($"no button {button} (start-stop, mark)"));
         }
 
         ButtonRequest? request;
         try
         {
-            request = await context.Request.ReadFromJsonAsync<ButtonRequest>(context.RequestAborted).ConfigureAwait(false);
+            request = await context.Request.ReadFromJsonAsync(FirmwareJsonContext.Default.ButtonRequest, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return Results.BadRequest(new { error = "body: {\"action\":\"press\"} or {\"action\":\"hold\"}" });
+            return Results.BadRequest(new ApiError("body: {\"action\":\"press\"} or {\"action\":\"hold\"}"));
         }
 
         var duration = request?.Action switch
@@ -330,11 +314,11 @@ internal static class ManagementApi
         };
         if (duration == TimeSpan.Zero)
         {
-            return Results.BadRequest(new { error = "action: press or hold" });
+            return Results.BadRequest(new ApiError("action: press or hold"));
         }
 
         await SimulatedPanelKeys.PressAsync(simulated, line, duration, context.RequestAborted).ConfigureAwait(false);
-        return Results.Ok(new { button = name, action = request!.Action });
+        return Results.Ok(new ButtonResponse(name, request!.Action!));
     }
 
     private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, long free, IReadOnlyList<CaptureFileSummary> files)
@@ -360,7 +344,4 @@ internal static class ManagementApi
         }
     }
 
-    private sealed record StartRequest(string? Filter, int? Snaplen, List<string>? Vms);
-
-    private sealed record ButtonRequest(string? Action);
 }

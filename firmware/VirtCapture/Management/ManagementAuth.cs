@@ -46,7 +46,7 @@ internal static class ManagementAuth
                 return;
             }
 
-            await context.Response.WriteAsJsonAsync(new { error = "a bearer token is needed (virtcapture token prints it)" }, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(new Contracts.ApiError("a bearer token is needed (virtcapture token prints it)"), Contracts.FirmwareJsonContext.Default.ApiError, cancellationToken: context.RequestAborted).ConfigureAwait(false);
         });
 
         // The web page's login: the token posted from the form becomes an HttpOnly cookie.

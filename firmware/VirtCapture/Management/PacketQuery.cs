@@ -26,7 +26,7 @@ internal static class PacketQuery
         }
         catch (FilterCompileException e)
         {
-            return Results.BadRequest(new { error = e.Message });
+            return Results.BadRequest(new Contracts.ApiError(e.Message));
         }
 
         var response = context.Response;

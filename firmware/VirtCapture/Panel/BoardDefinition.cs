@@ -5,7 +5,6 @@ namespace VirtCapture.Panel;
 /// <summary>A board's panel wiring, from <c>hardware/boards/NAME.json</c>: the one source of truth.</summary>
 public sealed class BoardDefinition
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>Board name (the file name).</summary>
     public string Name { get; set; } = string.Empty;
@@ -45,7 +44,7 @@ public sealed class BoardDefinition
             throw new UserErrorException($"Panel:Board '{name}' is not defined (boards: {known})");
         }
 
-        var board = JsonSerializer.Deserialize<BoardDefinition>(File.ReadAllText(path), Json) ?? throw new UserErrorException($"{path} is empty");
+        var board = JsonSerializer.Deserialize(File.ReadAllText(path), Management.Contracts.FirmwareJsonContext.Default.BoardDefinition) ?? throw new UserErrorException($"{path} is empty");
         board.Name = name;
         foreach (var led in Enum.GetValues<Led>())
         {

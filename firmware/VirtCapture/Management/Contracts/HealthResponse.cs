@@ -1,0 +1,4 @@
+namespace VirtCapture.Management.Contracts;
+
+/// <summary>GET /health.</summary>
+public sealed record HealthResponse(string Status);

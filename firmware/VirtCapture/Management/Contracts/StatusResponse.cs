@@ -1,0 +1,21 @@
+using VirtCapture.Vm;
+
+namespace VirtCapture.Management.Contracts;
+
+/// <summary>GET /api/status.</summary>
+public sealed record StatusResponse(
+    string State,
+    string? Fault,
+    bool SafeToUnplug,
+    string Mode,
+    string Backend,
+    string Filter,
+    int Snaplen,
+    string? CurrentFile,
+    IReadOnlyList<PortStatus> Ports,
+    StorageStatus Storage,
+    Dictionary<string, string> Leds,
+    string Board,
+    CapacityAdvice Capacity,
+    long UptimeSeconds,
+    string? Version);
