@@ -20,6 +20,10 @@ internal sealed class VmInventory
     private readonly List<VmEvent> _events = [];
     private readonly Dictionary<ulong, (long Frames, long Bytes)> _pendingReceived = [];
     private ulong _lastKey = ulong.MaxValue;
+    private ulong _destinationKey = ulong.MaxValue;
+    private Entry? _destination;
+    private long _runFrames;
+    private long _runBytes;
     private Entry? _lastEntry;
     private readonly Lock _lock = new();
 
@@ -85,17 +89,24 @@ internal sealed class VmInventory
             source.Gone = false;
             if ((eth.Destination[0] & 1) == 0)
             {
+                // Runs of frames to one destination are counted without a lookup per frame.
                 var key = Key(Mac.Key(eth.Destination), port, eth.Vlan);
-                if (_entries.TryGetValue(key, out var destination))
+                if (key != _destinationKey)
                 {
-                    destination.FramesReceived++;
-                    destination.BytesReceived += bytes;
+                    FlushDestinationRun();
+                    _destinationKey = key;
+                    _destination = _entries.GetValueOrDefault(key);
                 }
-                else if (_pendingReceived.Count < 65536)
+
+                if (_destination is not null)
                 {
-                    // Counted now, listed once the MAC sends a frame of its own (the inventory lists source MACs).
-                    var pending = _pendingReceived.GetValueOrDefault(key);
-                    _pendingReceived[key] = (pending.Frames + 1, pending.Bytes + bytes);
+                    _destination.FramesReceived++;
+                    _destination.BytesReceived += bytes;
+                }
+                else
+                {
+                    _runFrames++;
+                    _runBytes += bytes;
                 }
             }
 
@@ -137,6 +148,7 @@ internal sealed class VmInventory
     {
         lock (_lock)
         {
+            FlushDestinationRun();
             return _entries.Values
                 .OrderBy(e => e.PortName, StringComparer.Ordinal).ThenBy(e => e.Vlan).ThenBy(e => e.MacText, StringComparer.Ordinal)
                 .Select(e => new VmView(e.MacText, e.Family, e.PortName, e.Vlan, [.. e.Addresses], FromNs(e.FirstSeen), FromNs(e.LastSeen), e.FramesSent, e.BytesSent, e.FramesReceived, e.BytesReceived, Math.Round(e.FramesPerSecond, 1), Math.Round(e.BytesPerSecond, 1), e.Gone))
@@ -153,6 +165,19 @@ internal sealed class VmInventory
         }
     }
 
+    // Frames to a MAC not listed yet are kept until it sends one itself (the inventory lists source MACs).
+    private void FlushDestinationRun()
+    {
+        if (_destination is null && _runFrames > 0 && _pendingReceived.Count < 65536)
+        {
+            var pending = _pendingReceived.GetValueOrDefault(_destinationKey);
+            _pendingReceived[_destinationKey] = (pending.Frames + _runFrames, pending.Bytes + _runBytes);
+        }
+
+        _runFrames = 0;
+        _runBytes = 0;
+    }
+
     private Entry Get(ReadOnlySpan<byte> mac, int port, string portName, int vlan, long ts)
     {
         var key = Key(Mac.Key(mac), port, vlan);
@@ -165,6 +190,12 @@ internal sealed class VmInventory
         if (!_entries.TryGetValue(key, out var entry))
         {
             entry = new Entry(Mac.Format(mac), _families.Of(mac), port, vlan, ts) { PortName = portName };
+            FlushDestinationRun();
+            if (key == _destinationKey)
+            {
+                _destination = entry;
+            }
+
             if (_pendingReceived.Remove(key, out var received))
             {
                 entry.FramesReceived = received.Frames;
