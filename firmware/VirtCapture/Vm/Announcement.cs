@@ -9,13 +9,12 @@ namespace VirtCapture.Vm;
 /// </summary>
 internal static class Announcement
 {
-    public static AnnouncementKind Detect(in FrameRecord record, ReadOnlySpan<byte> frame)
-    {
-        if (!EthernetView.TryRead(record, frame, out var eth))
-        {
-            return AnnouncementKind.None;
-        }
+    public static AnnouncementKind Detect(in FrameRecord record, ReadOnlySpan<byte> frame) =>
+        EthernetView.TryRead(record, frame, out var eth) ? Detect(eth) : AnnouncementKind.None;
 
+    /// <summary>The same, over an Ethernet header already read.</summary>
+    public static AnnouncementKind Detect(in EthernetView eth)
+    {
         var p = eth.Payload;
         switch (eth.EtherType)
         {

@@ -111,7 +111,7 @@ internal sealed class VmInventory
             }
 
             Learn(source, eth);
-            var kind = Announcement.Detect(record, frame);
+            var kind = Announcement.Detect(eth);
             if (kind != AnnouncementKind.None)
             {
                 Announced(source, kind, port, portName, ts);
