@@ -38,7 +38,21 @@ public sealed unsafe class BpfFilterProgram : IDisposable
     /// <summary>Compiles <paramref name="expression"/> for frames of <paramref name="linkType"/>.</summary>
     /// <exception cref="FilterCompileException">libpcap refused the filter; the message names it and says why.</exception>
     /// <exception cref="LibpcapMissingException">libpcap is not installed.</exception>
-    public static BpfFilterProgram Compile(string? expression, int linkType)
+    public static BpfFilterProgram Compile(string? expression, int linkType) =>
+        CompileWith(expression, linkType, _ => OpenDead(linkType));
+
+    /// <summary>
+    /// Compiles <paramref name="expression"/> for the kernel socket filter of a live Linux interface. libpcap then
+    /// emits the special VLAN code (SKF_AD_VLAN_TAG_PRESENT) needed where the kernel strips the outer tag before
+    /// the filter runs; a program compiled for a file would miss every tagged frame there.
+    /// </summary>
+    /// <exception cref="FilterCompileException">The filter is invalid, or the interface cannot be opened.</exception>
+    public static BpfFilterProgram CompileForInterface(string? expression, string iface) =>
+        CompileWith(expression, CapturePortEthernet, trimmed => OpenLive(iface, trimmed));
+
+    // The one compile path: libpcap's handle (a dead one for files, an activated one for an interface) compiles
+    // into native memory the program then owns.
+    private static BpfFilterProgram CompileWith(string? expression, int linkType, Func<string, IntPtr> open)
     {
         expression = (expression ?? string.Empty).Trim();
         var program = (LibpcapNative.BpfProgramNative*)NativeMemory.AllocZeroed((nuint)sizeof(LibpcapNative.BpfProgramNative));
@@ -46,14 +60,13 @@ public sealed unsafe class BpfFilterProgram : IDisposable
         {
             lock (CompileLock)
             {
-                var pcap = OpenDead(linkType);
+                var pcap = open(expression);
                 try
                 {
                     // 0xffffffff = PCAP_NETMASK_UNKNOWN: only "ip broadcast" needs a netmask, and it then says so.
                     if (LibpcapNative.pcap_compile(pcap, program, expression, 1, 0xffffffff) != 0)
                     {
-                        var reason = Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap)) ?? "unknown error";
-                        throw new FilterCompileException(expression, reason);
+                        throw new FilterCompileException(expression, Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap)) ?? "unknown error");
                     }
                 }
                 finally
@@ -71,66 +84,36 @@ public sealed unsafe class BpfFilterProgram : IDisposable
         }
     }
 
-    /// <summary>
-    /// Compiles <paramref name="expression"/> for the kernel socket filter of a live Linux interface. libpcap then
-    /// emits the special VLAN code (SKF_AD_VLAN_TAG_PRESENT) needed where the kernel strips the outer tag before
-    /// the filter runs; a program compiled for a file would miss every tagged frame there.
-    /// </summary>
-    /// <exception cref="FilterCompileException">The filter is invalid, or the interface cannot be opened.</exception>
-    public static BpfFilterProgram CompileForInterface(string? expression, string iface)
+    private static IntPtr OpenLive(string iface, string expression)
     {
-        expression = (expression ?? string.Empty).Trim();
-        var program = (LibpcapNative.BpfProgramNative*)NativeMemory.AllocZeroed((nuint)sizeof(LibpcapNative.BpfProgramNative));
+        var errors = stackalloc byte[512];
+        IntPtr pcap;
         try
         {
-            lock (CompileLock)
-            {
-                var errors = stackalloc byte[512];
-                IntPtr pcap;
-                try
-                {
-                    pcap = LibpcapNative.pcap_create(iface, errors);
-                }
-                catch (DllNotFoundException e)
-                {
-                    throw new LibpcapMissingException(e);
-                }
-
-                if (pcap == IntPtr.Zero)
-                {
-                    throw new FilterCompileException(expression, $"libpcap cannot open {iface}: {Marshal.PtrToStringUTF8((IntPtr)errors)}");
-                }
-
-                try
-                {
-                    // Both only fail on an already activated handle, which this one is not.
-                    _ = LibpcapNative.pcap_set_snaplen(pcap, CompileSnaplen);
-                    _ = LibpcapNative.pcap_set_buffer_size(pcap, 1 << 16);
-                    var status = LibpcapNative.pcap_activate(pcap);
-                    if (status < 0)
-                    {
-                        var reason = Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap));
-                        throw new FilterCompileException(expression, $"libpcap cannot open {iface}: {(string.IsNullOrEmpty(reason) ? Marshal.PtrToStringUTF8(LibpcapNative.pcap_statustostr(status)) : reason)}");
-                    }
-
-                    if (LibpcapNative.pcap_compile(pcap, program, expression, 1, 0xffffffff) != 0)
-                    {
-                        throw new FilterCompileException(expression, Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap)) ?? "unknown error");
-                    }
-                }
-                finally
-                {
-                    LibpcapNative.pcap_close(pcap);
-                }
-            }
-
-            return new BpfFilterProgram(expression, CapturePortEthernet, program);
+            pcap = LibpcapNative.pcap_create(iface, errors);
         }
-        catch
+        catch (DllNotFoundException e)
         {
-            NativeMemory.Free(program);
-            throw;
+            throw new LibpcapMissingException(e);
         }
+
+        if (pcap == IntPtr.Zero)
+        {
+            throw new FilterCompileException(expression, $"libpcap cannot open {iface}: {Marshal.PtrToStringUTF8((IntPtr)errors)}");
+        }
+
+        // Both only fail on an already activated handle, which this one is not.
+        _ = LibpcapNative.pcap_set_snaplen(pcap, CompileSnaplen);
+        _ = LibpcapNative.pcap_set_buffer_size(pcap, 1 << 16);
+        var status = LibpcapNative.pcap_activate(pcap);
+        if (status < 0)
+        {
+            var reason = Marshal.PtrToStringUTF8(LibpcapNative.pcap_geterr(pcap));
+            LibpcapNative.pcap_close(pcap);
+            throw new FilterCompileException(expression, $"libpcap cannot open {iface}: {(string.IsNullOrEmpty(reason) ? Marshal.PtrToStringUTF8(LibpcapNative.pcap_statustostr(status)) : reason)}");
+        }
+
+        return pcap;
     }
 
     /// <summary>Checks a filter; returns null when it compiles, else libpcap's reason.</summary>
