@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Information, "MARK {Number}: {Detail}")]
     public static partial void Marked(ILogger logger, int number, string detail);
 
+    [LoggerMessage(9010, LogLevel.Information, "HTTPS certificate SHA-256 fingerprint {Fingerprint}")]
+    public static partial void HttpsCertificate(ILogger logger, string fingerprint);
+
     [LoggerMessage(4000, LogLevel.Information, "panel: {Leds}")]
     public static partial void Panel(ILogger logger, string leds);
 

@@ -19,6 +19,16 @@ if (parse.Errors.Count > 0)
     return ErrorReporter.UsageError;
 }
 
+// The daemon and `token` read configuration overrides (--Section:Key=value); anything else unknown is a typo.
+var command = parse.CommandResult.Command;
+var takesOverrides = command == root || command.Name is "run" or "token";
+if (CommandLineChecks.Unexpected(parse, takesOverrides) is { } unexpected)
+{
+    var what = command == root ? "unknown command or option" : $"{command.Name}: unknown option or argument";
+    Console.Error.WriteLine($"virtcapture: {what} '{unexpected}'{(takesOverrides ? " (settings are given as --Section:Key=value)" : string.Empty)}; usage: virtcapture [run|capture|repair|inventory|token] [options], see virtcapture --help");
+    return ErrorReporter.UsageError;
+}
+
 try
 {
     return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

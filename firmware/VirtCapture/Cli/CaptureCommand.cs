@@ -19,9 +19,9 @@ internal static class CaptureCommand
         var read = new Option<string>("-r") { Description = "pcap or pcapng file to read", Required = true };
         var write = new Option<string>("-w") { Description = "pcapng file to write (the ring's name pattern with -b)", Required = true };
         var filter = new Option<string>("-f") { Description = "capture filter (tcpdump syntax)", DefaultValueFactory = _ => string.Empty };
-        var snaplen = new Option<int>("-s") { Description = "bytes kept of each frame (0 = 262144)", DefaultValueFactory = _ => 0 };
+        var snaplen = new Option<int>("-s") { Description = "bytes kept of each frame (0 = 262144)", DefaultValueFactory = _ => 0, CustomParser = r => CommandLineNumbers.Parse(r, "-s", "the snaplen") };
         var ring = new Option<string[]>("-b") { Description = "ring buffer: filesize:KB, duration:SEC, files:N (repeatable)" };
-        var count = new Option<long>("-c") { Description = "stop after this many frames pass the filter", DefaultValueFactory = _ => 0 };
+        var count = new Option<long>("-c") { Description = "stop after this many frames pass the filter", DefaultValueFactory = _ => 0, CustomParser = r => CommandLineNumbers.Parse(r, "-c", "the frame count") };
         var stats = new Option<bool>("--stats") { Description = "print frames, rate and the capture thread's allocations to stderr" };
         var vms = new Option<string[]>("--vm") { Description = "capture only this VM: MAC[@VLAN] (repeatable)" };
         var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms };
@@ -39,7 +39,17 @@ internal static class CaptureCommand
 
     internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null)
     {
-        var selection = Vm.VmSelection.Parse(vms);
+        var selection = Vm.VmSelection.Parse(vms, "--vm");
+        var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(outputDirectory))
+        {
+            throw new UserErrorException($"-w {output}: the directory {outputDirectory} does not exist");
+        }
+
+        if (count < 0)
+        {
+            throw new UserErrorException($"-c {count}: the frame count must be 0 (no limit) or more");
+        }
         if (snaplen == 0)
         {
             snaplen = Slicer.MaxSnaplen;

@@ -40,16 +40,23 @@ internal static class RunCommand
         _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<PanelOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<Vm.VmOptions>>().Value;
         _ = app.Services.GetRequiredService<GpioDriver>();
         _ = app.Services.GetRequiredService<TokenStore>();
         _ = app.Services.GetRequiredService<Vm.VmObserver>();
+        if (app.Services.GetRequiredService<ManagementIdentity>().CertificateFingerprint is { } fingerprint)
+        {
+            Log.HttpsCertificate(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VirtCapture.Management"), fingerprint);
+        }
+
         await app.StartAsync(cancel).ConfigureAwait(false);
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
 
     /// <summary>The configuration every command reads: defaults, the config directory, environment, command line.</summary>
-    internal static void AddSources(IConfigurationBuilder configuration, string[] args)
+    /// <returns>The file that keeps the settings changed over the API.</returns>
+    internal static string AddSources(IConfigurationBuilder configuration, string[] args)
     {
         var configDir = Environment.GetEnvironmentVariable(ConfigDirVariable) ?? "/etc/virtcapture";
         configuration
@@ -57,13 +64,15 @@ internal static class RunCommand
             .AddJsonFile(Path.GetFullPath(Path.Combine(configDir, "appsettings.json")), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables()
             .AddCommandLine(args);
+        return ApiSettingsFile.AddTo(configuration, configDir);
     }
 
     internal static WebApplication BuildHost(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        AddSources(builder.Configuration, args);
+        var saved = new ApiSettingsFile(AddSources(builder.Configuration, args));
+        builder.Services.AddSingleton(saved);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -72,9 +81,26 @@ internal static class RunCommand
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var management = builder.Configuration.GetSection(ManagementOptions.Section).Get<ManagementOptions>() ?? new ManagementOptions();
+        // Checked here, before Kestrel is given the addresses: a bad one is the user's line, not a host crash.
+        if (new ManagementOptionsValidator().Validate(null, management) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(ManagementOptions.Section, typeof(ManagementOptions), invalid.Failures);
+        }
         builder.WebHost.UseUrls(management.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var certificate = management.Urls.Contains("https://", StringComparison.OrdinalIgnoreCase) ? ServerCertificate.LoadOrCreate(management) : null;
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        builder.Services.AddSingleton(new ManagementIdentity(certificate is null ? null : ServerCertificate.Describe(certificate)));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            if (certificate is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+
             kestrel.Limits.MaxRequestBodySize = management.MaxRequestBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.AddServerHeader = false;
@@ -89,7 +115,8 @@ internal static class RunCommand
         builder.Services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        builder.Services.AddOptions<PanelOptions>().Bind(builder.Configuration.GetSection(PanelOptions.Section));
+        builder.Services.AddOptions<PanelOptions>().Bind(builder.Configuration.GetSection(PanelOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PanelOptions>, PanelOptionsValidator>();
         builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.Section));
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<CaptureService>();
@@ -102,7 +129,8 @@ internal static class RunCommand
         builder.Services.AddSingleton<FailedLogins>();
         builder.Services.AddSingleton<CaptureCatalog>();
         builder.Services.AddSingleton<MetricsExporter>();
-        builder.Services.AddOptions<Vm.VmOptions>().Bind(builder.Configuration.GetSection(Vm.VmOptions.Section));
+        builder.Services.AddOptions<Vm.VmOptions>().Bind(builder.Configuration.GetSection(Vm.VmOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Vm.VmOptions>, Vm.VmOptionsValidator>();
         builder.Services.AddSingleton<Vm.VmObserver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Vm.VmObserver>());
         builder.Services.AddOpenApi();

@@ -33,7 +33,8 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             failures.Add("Capture:ReplayFile must name a pcap or pcapng file when Capture:Backend is Replay");
         }
 
-        if (options.SyntheticRate is <= 0 or > 10_000_000)
+        // Written so that NaN fails too (every comparison with NaN is false).
+        if (!(options.SyntheticRate is > 0 and <= 10_000_000))
         {
             failures.Add($"Capture:SyntheticRate must be between 0 and 10000000 frames per second, got {options.SyntheticRate}");
         }

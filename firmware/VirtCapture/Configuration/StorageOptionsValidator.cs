@@ -13,6 +13,10 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             failures.Add("Storage:Directory must name the capture directory");
         }
+        else if (File.Exists(options.Directory) || (Directory.Exists(options.Directory) is false && File.Exists(Path.GetDirectoryName(Path.GetFullPath(options.Directory)))))
+        {
+            failures.Add($"Storage:Directory '{options.Directory}' is a file, not a directory");
+        }
 
         if (options.FileSizeMB < 0)
         {
@@ -29,7 +33,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"Storage:MaxFiles must be 0 (no limit) or more, got {options.MaxFiles}");
         }
 
-        if (options.MinFreePercent is < 0 or >= 100)
+        if (!(options.MinFreePercent is >= 0 and < 100))
         {
             failures.Add($"Storage:MinFreePercent must be from 0 to 99, got {options.MinFreePercent}");
         }

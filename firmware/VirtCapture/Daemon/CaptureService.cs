@@ -110,31 +110,6 @@ internal sealed class CaptureService : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Starts a capture with a new filter and/or snaplen, which stay in force.</summary>
-    /// <exception cref="Hal.Bpf.FilterCompileException">The filter is invalid.</exception>
-    public void StartCapture(string? filter, int? snaplen, IReadOnlyList<string>? vms = null)
-    {
-        Vm.VmSelection.Parse(vms);
-        if (filter is not null && Hal.Bpf.BpfFilterProgram.Check(filter, Hal.Frames.CapturePort.Ethernet) is { } reason)
-        {
-            throw new Hal.Bpf.FilterCompileException(filter, reason);
-        }
-
-        if (snaplen is < 14 or > Slicer.MaxSnaplen)
-        {
-            throw new UserErrorException($"snaplen must be between 14 and {Slicer.MaxSnaplen}, got {snaplen}");
-        }
-
-        lock (_gate)
-        {
-            _capture.Filter = filter ?? _capture.Filter;
-            _capture.Snaplen = snaplen ?? _capture.Snaplen;
-            _capture.Vms = vms is null ? _capture.Vms : [.. vms];
-        }
-
-        StartCapture();
-    }
-
     /// <summary>Replaces the settings (already validated); a running capture restarts on them, in a new file.</summary>
     public async Task ReconfigureAsync(CaptureOptions? capture, StorageOptions? storage)
     {

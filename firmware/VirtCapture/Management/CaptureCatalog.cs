@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using VirtCapture.Daemon;
 using VirtCapture.Pcapng;
 using VirtCapture.Pipeline;
+using VirtCapture.Storage;
 
 namespace VirtCapture.Management;
 
@@ -35,8 +36,14 @@ internal sealed partial class CaptureCatalog
         }
 
         var path = Path.GetFullPath(Path.Combine(Directory, name));
-        return Path.GetDirectoryName(path) == Directory && File.Exists(path) ? path : null;
+        return Path.GetDirectoryName(path) == Directory && RegularFile.Is(path) ? path : null;
     }
+
+    /// <summary>
+    /// Opens the capture file named <paramref name="name"/> for reading: only a regular file really in the capture
+    /// directory (never what a link points to, never a FIFO or device); null otherwise.
+    /// </summary>
+    public FileStream? OpenRead(string name, int bufferSize = 4096) => Resolve(name) is { } path ? RegularFile.OpenRead(path, bufferSize) : null;
 
     /// <summary>True for names the catalog can hold.</summary>
     public static bool IsValidName(string name) => name.Length <= 200 && SafeName().IsMatch(name);
@@ -54,7 +61,7 @@ internal sealed partial class CaptureCatalog
         }
 
         var files = System.IO.Directory.GetFiles(Directory, "*.pcapng").Concat(System.IO.Directory.GetFiles(Directory, "*.pcapng.part"))
-            .Where(f => IsValidName(Path.GetFileName(f)))
+            .Where(f => IsValidName(Path.GetFileName(f)) && RegularFile.Is(f))
             .Order(StringComparer.Ordinal);
         var result = new List<CaptureFileSummary>();
         foreach (var file in files)
@@ -93,7 +100,7 @@ internal sealed partial class CaptureCatalog
     private static (long Frames, long Drops, DateTimeOffset? First, DateTimeOffset? Last) Scan(string path)
     {
         long frames = 0, drops = 0, first = 0, last = 0;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20);
+        using var stream = RegularFile.OpenRead(path, 1 << 20) ?? throw new IOException($"{path} is not a regular file");
         var header = new byte[32];
         var options = new byte[64];
         long offset = 0;
@@ -116,14 +123,14 @@ internal sealed partial class CaptureCatalog
             if (type == PcapngBlocks.EnhancedPacketType && blockLength >= 32)
             {
                 var captured = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(20));
-                if (captured > 0)
+                if (captured > 0 && captured <= blockLength - 32)
                 {
                     var ts = ((long)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12)) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(16));
                     frames++;
                     first = first == 0 ? ts : first;
                     last = Math.Max(last, ts);
                     var optionsAt = 28 + ((captured + 3) & ~3u);
-                    var optionsLength = (int)Math.Min(options.Length, blockLength - 4 - optionsAt);
+                    var optionsLength = (int)Math.Min(options.Length, (long)blockLength - 4 - optionsAt);
                     if (optionsLength >= 4)
                     {
                         stream.Position = offset + optionsAt;
@@ -163,6 +170,7 @@ internal sealed partial class CaptureCatalog
 
     private static DateTimeOffset FromNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\.pcapng(\.part)?$")]
+    // \z, not $: $ also matches before a final newline, and "x.pcapng\n" must not pass.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\.pcapng(\.part)?\z")]
     private static partial Regex SafeName();
 }

@@ -12,7 +12,10 @@ namespace VirtCapture.Management;
 /// </summary>
 internal static class LiveStream
 {
-    public static async Task<IResult?> StreamAsync(HttpContext context, CapturePipeline pipeline, string filter, int snaplen)
+    /// <summary>Bytes queued for one client before its stream starts losing frames.</summary>
+    public const long MaxQueuedBytes = 8L << 20;
+
+    public static async Task<IResult?> StreamAsync(HttpContext context, CapturePipeline pipeline, string filter, int snaplen, int maxClients)
     {
         var linkType = pipeline.Ports.Count > 0 ? pipeline.Ports[0].LinkType : 1;
         BpfFilterProgram program;
@@ -27,7 +30,12 @@ internal static class LiveStream
 
         using (program)
         {
-            var subscriber = pipeline.Tap.Subscribe();
+            var subscriber = pipeline.Tap.Subscribe(maxClients, MaxQueuedBytes);
+            if (subscriber is null)
+            {
+                return Results.Problem($"{maxClients} live streams are open already (Management:MaxLiveClients): close one, or use /api/packets for a time window", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             try
             {
                 context.Response.ContentType = "application/x-pcapng";
@@ -40,6 +48,7 @@ internal static class LiveStream
                 {
                     await foreach (var segment in subscriber.Channel.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
                     {
+                        subscriber.Consumed(segment);
                         var dropped = subscriber.Dropped;
                         if (dropped > announced)
                         {
@@ -59,6 +68,12 @@ internal static class LiveStream
             finally
             {
                 pipeline.Tap.Unsubscribe(subscriber);
+                if (pipeline.Tap.Count == 0)
+                {
+                    // The queues of stalled clients can have grown the heap to many MB: hand it back to the system
+                    // now, not at some later collection (a box runs for weeks).
+                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                }
             }
         }
 

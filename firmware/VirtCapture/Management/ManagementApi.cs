@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Prometheus;
@@ -35,8 +36,8 @@ internal static class ManagementApi
             await capture.StopCaptureAsync().ConfigureAwait(false);
             return Results.Ok(new StateResponse("idle"));
         });
-        api.MapGet("/config", (CaptureService capture, IOptions<PanelOptions> panel, IOptions<ManagementOptions> management) =>
-            Results.Ok(new ConfigResponse(capture.Capture, capture.Storage, panel.Value, new ManagementView(management.Value.Urls), null)));
+        api.MapGet("/config", (CaptureService capture, IOptions<PanelOptions> panel, IOptions<ManagementOptions> management, IConfiguration configuration, ApiSettingsFile saved, ManagementIdentity identity) =>
+            Results.Ok(new ConfigResponse(capture.Capture, capture.Storage, panel.Value, new ManagementView(management.Value.Urls, identity.CertificateFingerprint), null, Sources(configuration, saved), saved.Path)));
         api.MapPut("/config", PutConfigAsync);
         api.MapGet("/captures", (CaptureCatalog catalog) => Results.Ok(catalog.List()));
         api.MapGet("/captures/{name}", Download);
@@ -78,18 +79,23 @@ internal static class ManagementApi
             typeof(ManagementApi).Assembly.GetName().Version?.ToString(3)));
     }
 
-    private static async Task<IResult> StartAsync(HttpContext context, CaptureService capture)
+    private static async Task<IResult> StartAsync(HttpContext context, CaptureService capture, ApiSettingsFile saved)
     {
         StartRequest? request = null;
         if (context.Request.ContentLength > 0 || context.Request.Headers.ContentType.Count > 0)
         {
+            if (!context.Request.HasJsonContentType())
+            {
+                return Results.BadRequest(new ApiError("the body must be JSON (Content-Type: application/json), or empty"));
+            }
+
             try
             {
                 request = await context.Request.ReadFromJsonAsync(FirmwareJsonContext.Default.StartRequest, context.RequestAborted).ConfigureAwait(false);
             }
             catch (JsonException e)
             {
-                return Results.BadRequest(new ApiError($"the body is not the JSON expected ({e.Message})"));
+                return Results.BadRequest(new ApiError($"the body is not the JSON expected: {OneLine(e.Message)}"));
             }
         }
 
@@ -100,7 +106,21 @@ internal static class ManagementApi
 
         try
         {
-            capture.StartCapture(request?.Filter, request?.Snaplen, request?.Vms);
+            var change = ConfigChange.ForStart(request?.Filter, request?.Snaplen, request?.Vms, capture.Capture);
+            if (Validate(change) is { } invalid)
+            {
+                return invalid;
+            }
+
+            // A capture already running is restarted on the new settings, in a new file: the status never shows a
+            // filter that is not the one recording.
+            if (change.Values.Count > 0)
+            {
+                await capture.ReconfigureAsync(change.Capture, null).ConfigureAwait(false);
+                saved.Save(change.Values);
+            }
+
+            capture.StartCapture();
         }
         catch (FilterCompileException e)
         {
@@ -115,10 +135,15 @@ internal static class ManagementApi
             return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        if (capture.Fault is { } fault && capture.Activity != CaptureActivity.Capturing)
+        {
+            return Results.Problem(fault, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         return Results.Ok(new StateResponse(capture.Activity.ToString().ToLowerInvariant(), capture.Capture.Filter, capture.Capture.Snaplen, capture.Capture.Vms));
     }
 
-    private static async Task<IResult> PutConfigAsync(HttpContext context, CaptureService capture)
+    private static async Task<IResult> PutConfigAsync(HttpContext context, CaptureService capture, ApiSettingsFile saved)
     {
         JsonDocument document;
         try
@@ -127,70 +152,64 @@ internal static class ManagementApi
         }
         catch (JsonException e)
         {
-            return Results.BadRequest(new ApiError($"the body is not JSON: {e.Message}"));
+            return Results.BadRequest(new ApiError($"the body is not JSON: {OneLine(e.Message)}"));
         }
 
         using (document)
         {
-            CaptureOptions? newCapture = null;
-            StorageOptions? newStorage = null;
+            ConfigChange change;
             try
             {
-                if (document.RootElement.TryGetProperty("capture", out var c))
-                {
-                    newCapture = Merge(capture.Capture, c, FirmwareJsonContext.Default.CaptureOptions);
-                }
-
-                if (document.RootElement.TryGetProperty("storage", out var s))
-                {
-                    newStorage = Merge(capture.Storage, s, FirmwareJsonContext.Default.StorageOptions);
-                }
+                change = ConfigChange.Parse(document.RootElement, capture.Capture, capture.Storage);
             }
-            catch (JsonException e)
+            catch (UserErrorException e)
             {
-                return Results.BadRequest(new ApiError($"{e.Path}: {e.Message}"));
+                return Results.BadRequest(new ApiError(e.Message));
             }
 
-            var failures = new List<string>();
-            if (newCapture is not null)
+            if (Validate(change) is { } invalid)
             {
-                var result = new CaptureOptionsValidator().Validate(null, newCapture);
-                failures.AddRange(result.Failed ? result.Failures : []);
+                return invalid;
             }
 
-            if (newStorage is not null)
+            await capture.ReconfigureAsync(change.Capture, change.Storage).ConfigureAwait(false);
+            try
             {
-                var result = new StorageOptionsValidator().Validate(null, newStorage);
-                failures.AddRange(result.Failed ? result.Failures : []);
+                saved.Save(change.Values);
             }
-
-            if (failures.Count > 0)
+            catch (IOException e)
             {
-                return Results.BadRequest(new ApiError(failures[0], failures));
+                return Results.Problem($"applied, but not saved for the next start: {e.Message}", statusCode: StatusCodes.Status500InternalServerError);
             }
 
-            await capture.ReconfigureAsync(newCapture, newStorage).ConfigureAwait(false);
-            return Results.Ok(new ConfigResponse(capture.Capture, capture.Storage, null, null, capture.Activity.ToString().ToLowerInvariant()));
+            return Results.Ok(new ConfigResponse(capture.Capture, capture.Storage, null, null, capture.Activity.ToString().ToLowerInvariant(), change.Values.Keys.ToDictionary(k => k, _ => "api"), saved.Path));
         }
     }
 
-    private static T Merge<T>(T current, JsonElement changes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    /// <summary>The start-up validators, so that the API and the configuration file accept exactly the same values.</summary>
+    private static IResult? Validate(ConfigChange change)
     {
-        // Start from the settings in force and apply only what the request names.
-        var merged = JsonSerializer.SerializeToNode(current, typeInfo)!.AsObject();
-        foreach (var property in changes.EnumerateObject())
+        var failures = new List<string>();
+        if (change.Capture is not null)
         {
-            var existing = merged.FirstOrDefault(p => string.Equals(p.Key, property.Name, StringComparison.OrdinalIgnoreCase)).Key;
-            if (existing is null)
-            {
-                throw new JsonException($"unknown setting '{property.Name}'", property.Name, null, null);
-            }
-
-            merged[existing] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
+            var result = new CaptureOptionsValidator().Validate(null, change.Capture);
+            failures.AddRange(result.Failed ? result.Failures : []);
         }
 
-        return merged.Deserialize(typeInfo)!;
+        if (change.Storage is not null)
+        {
+            var result = new StorageOptionsValidator().Validate(null, change.Storage);
+            failures.AddRange(result.Failed ? result.Failures : []);
+        }
+
+        return failures.Count > 0 ? Results.BadRequest(new ApiError(failures[0], failures)) : null;
     }
+
+    /// <summary>Where each changeable setting comes from; a value set over the API reads "api" until the file is edited.</summary>
+    private static Dictionary<string, string> Sources(IConfiguration configuration, ApiSettingsFile saved) =>
+        ConfigChange.Changeable.ToDictionary(k => k, k => saved.SourceOf(configuration, k));
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     private static IResult Download(string name, CaptureCatalog catalog)
     {
@@ -199,15 +218,16 @@ internal static class ManagementApi
             return Results.BadRequest(new ApiError("not a capture file name"));
         }
 
-        var path = catalog.Resolve(name);
-        if (path is null)
+        // Opened without following links, and checked to be a regular file on the open descriptor itself.
+        var stream = catalog.OpenRead(name);
+        if (stream is null)
         {
             return Results.NotFound(new ApiError($"no capture named {name}"));
         }
 
-        var info = new FileInfo(path);
-        var etag = new EntityTagHeaderValue($"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\"");
-        return Results.File(path, "application/x-pcapng", name, info.LastWriteTimeUtc, etag, enableRangeProcessing: true);
+        var modified = File.GetLastWriteTimeUtc(stream.SafeFileHandle);
+        var etag = new EntityTagHeaderValue($"\"{stream.Length:x}-{modified.Ticks:x}\"");
+        return Results.File(stream, "application/x-pcapng", name, modified, etag, enableRangeProcessing: true);
     }
 
     private static IResult Delete(string name, CaptureCatalog catalog, CaptureService capture)
@@ -241,7 +261,7 @@ internal static class ManagementApi
     {
         if (!TimeParameter.TryParse(from, out var fromNs) || !TimeParameter.TryParse(to, out var toNs))
         {
-            return Results.BadRequest(new ApiError("from and to: RFC 3339 times or epoch seconds are needed"));
+            return Results.BadRequest(new ApiError("from and to: RFC 3339 times or epoch seconds (up to 9000000000) are needed"));
         }
 
         if (toNs < fromNs)
@@ -262,7 +282,7 @@ internal static class ManagementApi
         return await PacketQuery.StreamAsync(context, catalog, fromNs, toNs, filter ?? string.Empty, port, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
     }
 
-    private static async Task<IResult> LiveAsync(HttpContext context, CaptureService capture, string? filter, int? snaplen)
+    private static async Task<IResult> LiveAsync(HttpContext context, CaptureService capture, IOptions<ManagementOptions> management, string? filter, int? snaplen)
     {
         if (filter is { Length: > MaxFilterLength })
         {
@@ -280,7 +300,7 @@ internal static class ManagementApi
             return Results.Conflict(new ApiError("no capture is running: POST /api/capture/start first"));
         }
 
-        return await LiveStream.StreamAsync(context, session.Pipeline, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
+        return await LiveStream.StreamAsync(context, session.Pipeline, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen, management.Value.MaxLiveClients).ConfigureAwait(false) ?? Results.Empty;
     }
 
     private static async Task<IResult> PressAsync(string button, HttpContext context, GpioDriver driver, FrontPanel panel, IOptions<PanelOptions> options)

@@ -22,9 +22,15 @@ internal static class ManagementAuth
                 return;
             }
 
-            var header = context.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : context.Request.Cookies[Cookie];
             var address = context.Connection.RemoteIpAddress;
+            if (await RefuseLockedAsync(context, failures).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // The scheme is case-insensitive (RFC 9110 11.1): "bearer x" is as good as "Bearer x".
+            var header = context.Request.Headers.Authorization.ToString();
+            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : context.Request.Cookies[Cookie];
             if (presented is not null && tokens.Matches(presented))
             {
                 failures.Succeed(address);
@@ -52,7 +58,26 @@ internal static class ManagementAuth
         // The web page's login: the token posted from the form becomes an HttpOnly cookie.
         app.MapPost("/login", async (HttpContext context) =>
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            if (await RefuseLockedAsync(context, failures).ConfigureAwait(false))
+            {
+                return Results.Empty;
+            }
+
+            if (!context.Request.HasFormContentType)
+            {
+                return Results.BadRequest(new Contracts.ApiError("POST /login takes a form with the token (application/x-www-form-urlencoded)"));
+            }
+
+            IFormCollection form;
+            try
+            {
+                form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                return Results.BadRequest(new Contracts.ApiError("the login form could not be read"));
+            }
+
             var token = form["token"].ToString();
             if (!tokens.Matches(token))
             {
@@ -64,5 +89,20 @@ internal static class ManagementAuth
             context.Response.Cookies.Append(Cookie, token, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/" });
             return Results.Redirect("/");
         }).DisableAntiforgery();
+    }
+
+    /// <summary>429 at once, token unread, for an address with too many wrong tokens still waiting.</summary>
+    private static async Task<bool> RefuseLockedAsync(HttpContext context, FailedLogins failures)
+    {
+        var wait = failures.Locked(context.Connection.RemoteIpAddress);
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.Response.WriteAsJsonAsync(new Contracts.ApiError("too many wrong tokens from this address: wait and try again"), Contracts.FirmwareJsonContext.Default.ApiError, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        return true;
     }
 }

@@ -2,22 +2,45 @@ using System.Threading.Channels;
 
 namespace VirtCapture.Pipeline;
 
-/// <summary>One live stream's queue of written segments, and the frames it lost for being slow.</summary>
+/// <summary>
+/// One live stream's queue of written segments, bounded in bytes (not in segments, whose size varies with the
+/// traffic), and the frames it lost for being slow.
+/// </summary>
 internal sealed class LiveSubscriber
 {
     private long _dropped;
+    private long _queuedBytes;
 
-    public LiveSubscriber(Channel<byte[]> channel)
+    public LiveSubscriber(long maxQueuedBytes)
     {
-        Channel = channel;
+        MaxQueuedBytes = maxQueuedBytes;
+        Channel = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     }
 
-    /// <summary>The queue.</summary>
+    /// <summary>The queue; the reader calls <see cref="Consumed"/> for each segment it took.</summary>
     public Channel<byte[]> Channel { get; }
+
+    /// <summary>Most bytes waiting for this client.</summary>
+    public long MaxQueuedBytes { get; }
+
+    /// <summary>Bytes waiting for this client now.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Frames this subscriber lost.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Counts lost frames.</summary>
-    public void AddDropped(long frames) => Interlocked.Add(ref _dropped, frames);
+    /// <summary>Writer thread: queues a segment if it fits the byte budget, else counts its frames as lost.</summary>
+    public void Offer(byte[] segment, long frames)
+    {
+        if (Interlocked.Read(ref _queuedBytes) + segment.Length > MaxQueuedBytes || !Channel.Writer.TryWrite(segment))
+        {
+            Interlocked.Add(ref _dropped, frames);
+            return;
+        }
+
+        Interlocked.Add(ref _queuedBytes, segment.Length);
+    }
+
+    /// <summary>Reader: a segment was taken off the queue.</summary>
+    public void Consumed(byte[] segment) => Interlocked.Add(ref _queuedBytes, -segment.Length);
 }

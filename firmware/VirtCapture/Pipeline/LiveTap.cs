@@ -1,10 +1,9 @@
-using System.Threading.Channels;
-
 namespace VirtCapture.Pipeline;
 
 /// <summary>
-/// Copies of what the writer stores, for live streams. Each subscriber has a small bounded queue: a client too slow
-/// to keep up loses segments (counted for it) and never slows the writer, let alone the capture.
+/// Copies of what the writer stores, for live streams. Each subscriber has a queue bounded in bytes: a client too
+/// slow to keep up loses segments (counted for it) and never slows the writer, let alone the capture. The number of
+/// subscribers is capped too, so that the memory all of them can hold is bounded.
 /// </summary>
 internal sealed class LiveTap
 {
@@ -14,24 +13,35 @@ internal sealed class LiveTap
     /// <summary>Number of connected subscribers.</summary>
     public int Count => Volatile.Read(ref _subscribers).Length;
 
-    /// <summary>Adds a subscriber.</summary>
-    public LiveSubscriber Subscribe(int segments = 32)
+    /// <summary>Adds a subscriber, or returns null when <paramref name="maxSubscribers"/> are connected already.</summary>
+    public LiveSubscriber? Subscribe(int maxSubscribers, long maxQueuedBytes)
     {
-        var subscriber = new LiveSubscriber(Channel.CreateBounded<byte[]>(new BoundedChannelOptions(segments) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait }));
+        var subscriber = new LiveSubscriber(maxQueuedBytes);
         lock (_lock)
         {
+            if (_subscribers.Length >= maxSubscribers)
+            {
+                return null;
+            }
+
             _subscribers = [.. _subscribers, subscriber];
         }
 
         return subscriber;
     }
 
-    /// <summary>Removes a subscriber.</summary>
+    /// <summary>Removes a subscriber; what was queued for it becomes garbage at once.</summary>
     public void Unsubscribe(LiveSubscriber subscriber)
     {
         lock (_lock)
         {
             _subscribers = _subscribers.Where(s => s != subscriber).ToArray();
+        }
+
+        subscriber.Channel.Writer.TryComplete();
+        while (subscriber.Channel.Reader.TryRead(out var segment))
+        {
+            subscriber.Consumed(segment);
         }
     }
 
@@ -48,10 +58,7 @@ internal sealed class LiveTap
         var copy = segment.Data.AsSpan(0, segment.Length).ToArray();
         foreach (var subscriber in subscribers)
         {
-            if (!subscriber.Channel.Writer.TryWrite(copy))
-            {
-                subscriber.AddDropped(segment.Frames);
-            }
+            subscriber.Offer(copy, segment.Frames);
         }
     }
 

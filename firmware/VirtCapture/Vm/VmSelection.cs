@@ -30,7 +30,7 @@ internal sealed class VmSelection
 
     /// <summary>Parses the list; null for an empty one.</summary>
     /// <exception cref="UserErrorException">An entry is not MAC[@VLAN]; the message names it.</exception>
-    public static VmSelection? Parse(IReadOnlyList<string>? vms)
+    public static VmSelection? Parse(IReadOnlyList<string>? vms, string key = "Capture:Vms")
     {
         if (vms is null || vms.Count == 0)
         {
@@ -45,7 +45,7 @@ internal sealed class VmSelection
             if (parts.Length > 2 || !Mac.TryParse(parts[0], out var mac)
                 || (parts.Length == 2 && (!int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out vlan) || vlan is < 1 or > 4094)))
             {
-                throw new UserErrorException($"Capture:Vms: '{vm}' is not a VM: expected a MAC address, optionally with @VLAN (00:50:56:9a:10:01@20)");
+                throw new UserErrorException($"{key}: '{vm}' is not a VM: expected a MAC address, optionally with @VLAN (00:50:56:9a:10:01@20)");
             }
 
             parsed.Add((Mac.Key(mac), vlan, Mac.Format(mac)));
