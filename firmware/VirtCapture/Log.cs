@@ -80,6 +80,9 @@ internal static partial class Log
     [LoggerMessage(3001, LogLevel.Warning, "Could not repair {Path}: {Reason}; left as {NewPath}")]
     public static partial void RepairFailed(ILogger logger, string path, string reason, string newPath);
 
+    [LoggerMessage(3002, LogLevel.Information, "Removed {Path}: an empty leftover of an unclean stop")]
+    public static partial void EmptyRemoved(ILogger logger, string path);
+
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);
 

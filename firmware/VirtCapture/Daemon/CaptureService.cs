@@ -77,7 +77,15 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        PcapngRepair.RepairDirectory(_storage.Directory, _log);
+        try
+        {
+            PcapngRepair.RepairDirectory(_storage.Directory, _log);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Repair never keeps the box from booting; the capture start below reports what is wrong with the disk.
+            Log.CaptureCannotStart(_log, $"the leftovers in {_storage.Directory} could not be repaired: {e.Message}");
+        }
         if (_capture.StartOnBoot)
         {
             TryStartCapture();

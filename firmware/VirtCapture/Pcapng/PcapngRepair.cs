@@ -6,28 +6,36 @@ using VirtCapture.Pipeline;
 namespace VirtCapture.Pcapng;
 
 /// <summary>
-/// Recovers a pcapng file cut by a crash or power loss: walks the blocks, keeps every whole block whose leading
-/// and trailing lengths agree, cuts the rest, appends one statistics block per interface saying what was kept,
-/// and renames <c>*.part</c> to its final name.
+/// Recovers a pcapng file cut by a crash or power loss: walks the blocks, keeps every block that is whole and
+/// well-formed (<see cref="PcapngBlockCheck"/>), cuts the rest, appends one statistics block per interface saying
+/// what was kept, and renames <c>*.part</c> to its final name (a new one when that name is taken).
 /// </summary>
 internal static class PcapngRepair
 {
+    /// <summary>Suffix of what repair set aside.</summary>
+    public const string DamagedSuffix = ".damaged";
+
+    private const int MaxBlockLength = 16 << 20;
+
     /// <summary>Repairs <paramref name="path"/> in place; returns the final path.</summary>
-    /// <exception cref="InvalidDataException">The file does not start with a pcapng section header.</exception>
+    /// <exception cref="InvalidDataException">The file does not start with a pcapng section header and interface.</exception>
     public static RepairResult Repair(string path, ILogger? log = null)
     {
+        var isPart = path.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal);
+        var finalPath = isPart ? FreeName(path[..^RingFileSet.PartSuffix.Length]) : path;
+        RepairResult result;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
             var scan = Scan(stream, path);
             var cut = stream.Length - scan.GoodLength;
-            if (cut > 0 || path.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal))
+            if (cut > 0 || isPart)
             {
                 stream.SetLength(scan.GoodLength);
                 stream.Seek(0, SeekOrigin.End);
                 var writer = new ArrayBufferWriter<byte>(256);
                 for (var i = 0; i < scan.Interfaces; i++)
                 {
-                    var comment = $"repaired after an unclean stop: {cut} damaged bytes cut; counters cover the frames kept";
+                    var comment = $"repaired after an unclean stop: {cut} damaged bytes cut ({scan.StopReason ?? "none"}); counters cover the frames kept";
                     var stats = new InterfaceStatistics(scan.FirstTimestampNs, scan.FramesPerInterface[i], 0, scan.FramesPerInterface[i], 0, scan.FramesPerInterface[i], comment);
                     PcapngBlocks.WriteInterfaceStatistics(writer, i, scan.LastTimestampNs, stats);
                 }
@@ -36,24 +44,26 @@ internal static class PcapngRepair
                 stream.Flush(flushToDisk: true);
             }
 
-            var finalPath = path.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) ? path[..^RingFileSet.PartSuffix.Length] : path;
-            var result = new RepairResult(finalPath, scan.Blocks, scan.Frames, cut);
-            stream.Dispose();
-            if (finalPath != path)
-            {
-                File.Move(path, finalPath, overwrite: false);
-            }
-
-            if (log is not null)
-            {
-                Log.Repaired(log, path, scan.Blocks, scan.Frames, cut, finalPath);
-            }
-
-            return result;
+            result = new RepairResult(finalPath, scan.Blocks, scan.Frames, cut);
         }
+
+        if (finalPath != path)
+        {
+            File.Move(path, finalPath, overwrite: false);
+        }
+
+        if (log is not null)
+        {
+            Log.Repaired(log, path, result.Blocks, result.Frames, result.CutBytes, finalPath);
+        }
+
+        return result;
     }
 
-    /// <summary>Repairs every leftover <c>*.part</c> file in a directory; unrepairable ones become <c>*.damaged</c>.</summary>
+    /// <summary>
+    /// Repairs every leftover <c>*.part</c> file in a directory. Whatever cannot be repaired is set aside as
+    /// <c>*.damaged</c> (or removed when it holds nothing) and logged; nothing here stops the box from starting.
+    /// </summary>
     public static int RepairDirectory(string directory, ILogger log)
     {
         if (!Directory.Exists(directory))
@@ -62,57 +72,141 @@ internal static class PcapngRepair
         }
 
         var repaired = 0;
+        foreach (var leftover in Directory.GetFiles(directory, "*" + DamagedSuffix))
+        {
+            // Empty remains of earlier crashes hold nothing to keep and would only confuse the listing.
+            RemoveIfEmpty(leftover, log);
+        }
+
         foreach (var part in Directory.GetFiles(directory, "*" + RingFileSet.PartSuffix))
         {
+            if (!Storage.RegularFile.Is(part))
+            {
+                continue;
+            }
+
             try
             {
                 Repair(part, log);
                 repaired++;
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                var damaged = part[..^RingFileSet.PartSuffix.Length] + ".damaged";
-                File.Move(part, damaged, overwrite: true);
-                Log.RepairFailed(log, part, e.Message, damaged);
+                SetAside(part, e.Message, log);
             }
         }
 
         return repaired;
     }
 
+    private static void SetAside(string part, string reason, ILogger log)
+    {
+        try
+        {
+            if (RemoveIfEmpty(part, log))
+            {
+                return;
+            }
+
+            var damaged = FreeName(part[..^RingFileSet.PartSuffix.Length] + DamagedSuffix);
+            File.Move(part, damaged, overwrite: false);
+            Log.RepairFailed(log, part, reason, damaged);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.RepairFailed(log, part, $"{reason}; it could not be set aside either ({e.Message})", part);
+        }
+    }
+
+    private static bool RemoveIfEmpty(string path, ILogger log)
+    {
+        try
+        {
+            if (new FileInfo(path).Length > 0)
+            {
+                return false;
+            }
+
+            File.Delete(path);
+            Log.EmptyRemoved(log, path);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><paramref name="path"/> if no file has it, else the first free "name.N.ext".</summary>
+    private static string FreeName(string path)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            return path;
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        var name = Path.GetFileNameWithoutExtension(path);
+        var extension = Path.GetExtension(path);
+        for (var n = 1; ; n++)
+        {
+            var candidate = Path.Combine(directory, $"{name}.{n}{extension}");
+            if (!File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
     private static ScanResult Scan(FileStream stream, string path)
     {
         var length = stream.Length;
-        Span<byte> head = stackalloc byte[32];
+        Span<byte> head = stackalloc byte[12];
         var result = new ScanResult();
         var offset = 0L;
+        byte[]? block = null;
+        try
+        {
             while (offset + 12 <= length)
             {
                 stream.Position = offset;
-                stream.ReadExactly(head[..12]);
+                stream.ReadExactly(head);
                 var type = BinaryPrimitives.ReadUInt32LittleEndian(head);
                 var blockLength = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
-                if (offset == 0)
+                if (offset == 0 && (type != PcapngBlocks.SectionHeaderType || BinaryPrimitives.ReadUInt32LittleEndian(head[8..]) != 0x1A2B3C4D))
                 {
-                    if (type != PcapngBlocks.SectionHeaderType || BinaryPrimitives.ReadUInt32LittleEndian(head[8..]) != 0x1A2B3C4D)
-                    {
-                        throw new InvalidDataException($"{path} does not start with a little-endian pcapng section header");
-                    }
+                    throw new InvalidDataException($"{path} does not start with a little-endian pcapng section header");
                 }
-                else if (type == PcapngBlocks.SectionHeaderType || type == 0)
+
+                if (offset > 0 && type == PcapngBlocks.SectionHeaderType)
                 {
+                    result.StopReason = "a second section";
                     break;
                 }
 
-                if (blockLength < 12 || blockLength % 4 != 0 || offset + blockLength > length)
+                if (blockLength < 12 || blockLength % 4 != 0 || blockLength > MaxBlockLength || offset + blockLength > length)
                 {
+                    result.StopReason = $"block at byte {offset} with length {blockLength}";
                     break;
                 }
 
-                stream.Position = offset + blockLength - 4;
-                stream.ReadExactly(head[..4]);
-                if (BinaryPrimitives.ReadUInt32LittleEndian(head) != blockLength)
+                if (block is null || block.Length < blockLength)
                 {
+                    block = ArrayPool<byte>.Shared.Rent((int)blockLength);
+                }
+
+                var whole = block.AsSpan(0, (int)blockLength);
+                stream.Position = offset;
+                stream.ReadExactly(whole);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(whole[^4..]) != blockLength)
+                {
+                    result.StopReason = $"block at byte {offset} with mismatched lengths";
+                    break;
+                }
+
+                if (PcapngBlockCheck.Problem(whole, result.Interfaces) is { } problem)
+                {
+                    result.StopReason = $"block at byte {offset}: {problem}";
                     break;
                 }
 
@@ -121,17 +215,10 @@ internal static class PcapngRepair
                     result.Interfaces++;
                     result.FramesPerInterface.Add(0);
                 }
-                else if (type == PcapngBlocks.EnhancedPacketType && blockLength >= 32)
+                else if (type == PcapngBlocks.EnhancedPacketType)
                 {
-                    stream.Position = offset + 8;
-                    stream.ReadExactly(head[..12]);
-                    var iface = (int)BinaryPrimitives.ReadUInt32LittleEndian(head);
-                    var ts = ((long)BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(head[8..]);
-                    if (iface >= result.Interfaces)
-                    {
-                        break;
-                    }
-
+                    var iface = (int)BinaryPrimitives.ReadUInt32LittleEndian(whole[8..]);
+                    var ts = ((long)BinaryPrimitives.ReadUInt32LittleEndian(whole[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(whole[16..]);
                     result.FramesPerInterface[iface]++;
                     result.Frames++;
                     if (result.FirstTimestampNs == 0)
@@ -146,10 +233,24 @@ internal static class PcapngRepair
                 offset += blockLength;
                 result.GoodLength = offset;
             }
+        }
+        finally
+        {
+            if (block is not null)
+            {
+                ArrayPool<byte>.Shared.Return(block);
+            }
+        }
 
         if (result.Blocks == 0)
         {
             throw new InvalidDataException($"{path} holds no whole pcapng block");
+        }
+
+        if (result.Interfaces == 0)
+        {
+            // A section header alone: nothing a reader could use, and statistics could name no interface.
+            throw new InvalidDataException($"{path} declares no interface: nothing was captured into it");
         }
 
         return result;
@@ -170,5 +271,7 @@ internal static class PcapngRepair
         public long FirstTimestampNs { get; set; }
 
         public long LastTimestampNs { get; set; }
+
+        public string? StopReason { get; set; }
     }
 }

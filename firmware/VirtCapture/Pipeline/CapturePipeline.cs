@@ -180,6 +180,13 @@ internal sealed class CapturePipeline : IDisposable
         {
             _error ??= e;
         }
+        catch (Exception e)
+        {
+            // A reader's bug must not take the box down with every file it has written: the capture stops with
+            // a fault naming it, the files are closed, and the management port stays up to say so.
+            Log.CaptureFailed(_log, $"{e.GetType().Name} on the capture thread: {e}");
+            _error ??= new IOException($"the capture stopped on an internal error ({e.GetType().Name}: {e.Message}); the files so far are closed", e);
+        }
         finally
         {
             CaptureThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;

@@ -57,7 +57,8 @@ internal sealed class RingFileSet : IDisposable
                 _finished.Add(file);
             }
 
-            _nextSequence = _finished.Count == 0 ? 1 : _finished[^1].Sequence + 1;
+            // Every file of the prefix counts, set-aside ones (.damaged) too: a sequence number is never used twice.
+            _nextSequence = HighestSequence(settings.Directory, settings.Prefix) + 1;
         }
     }
 
@@ -274,6 +275,20 @@ internal sealed class RingFileSet : IDisposable
 
         files.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         return files;
+    }
+
+    private static long HighestSequence(string directory, string prefix)
+    {
+        long highest = 0;
+        foreach (var path in Directory.EnumerateFiles(directory, prefix + "_*"))
+        {
+            if (TryParseSequence(System.IO.Path.GetFileName(path), prefix) is { } sequence)
+            {
+                highest = Math.Max(highest, sequence);
+            }
+        }
+
+        return highest;
     }
 
     private static long? TryParseSequence(string name, string prefix)

@@ -81,7 +81,8 @@ internal sealed class PcapFormat : ICaptureFileFormat
         frame.TimestampNs = (seconds * 1_000_000_000L) + (fraction * _tsScale);
         frame.Offset = RecordHeaderLength;
         frame.CapturedLength = (int)captured;
-        frame.WireLength = (int)Math.Max(wire, captured);
+        // Lengths from the file are hostile until checked: a wire length above 2^31 must not turn negative.
+        frame.WireLength = (int)Math.Min(Math.Max(wire, captured), int.MaxValue);
         frame.Port = 0;
         frame.Direction = FrameDirection.Unknown;
         frame.VlanTci = 0;

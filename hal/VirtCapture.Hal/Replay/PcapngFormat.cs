@@ -113,7 +113,7 @@ internal sealed class PcapngFormat : ICaptureFileFormat
             throw new CaptureFileFormatException(_path, fileOffset, "packet block too short");
         }
 
-        int iface = type == EnhancedPacket ? (int)ReadU32(block[8..]) : ReadU16(block[8..]);
+        var iface = type == EnhancedPacket ? ReadU32(block[8..]) : ReadU16(block[8..]);
         var tsHigh = ReadU32(block[12..]);
         var tsLow = ReadU32(block[16..]);
         var captured = ReadU32(block[20..]);
@@ -130,11 +130,15 @@ internal sealed class PcapngFormat : ICaptureFileFormat
             return RecordParse.Skipped;
         }
 
-        frame.TimestampNs = ToNanoseconds(((ulong)tsHigh << 32) | tsLow, iface);
+        frame.TimestampNs = ToNanoseconds(((ulong)tsHigh << 32) | tsLow, (int)iface);
         frame.Offset = 28;
         frame.CapturedLength = (int)captured;
-        frame.WireLength = (int)Math.Max(wire, captured);
+        frame.WireLength = (int)Math.Min(Math.Max(wire, captured), int.MaxValue);
         frame.Port = (ushort)iface;
+        if (iface > ushort.MaxValue)
+        {
+            throw new CaptureFileFormatException(_path, fileOffset, $"packet on interface {iface}: more interfaces than a capture can carry");
+        }
         frame.VlanTci = 0;
         frame.VlanTpid = 0;
         frame.Direction = FrameDirection.Unknown;
@@ -164,7 +168,12 @@ internal sealed class PcapngFormat : ICaptureFileFormat
     {
         _sawPacket = true;
         CheckInterface(0, fileOffset);
-        var wire = (int)ReadU32(block[8..]);
+        if (block.Length < 16)
+        {
+            throw new CaptureFileFormatException(_path, fileOffset, "simple packet block too short");
+        }
+
+        var wire = (int)Math.Min(ReadU32(block[8..]), int.MaxValue);
         var captured = Math.Min(wire, block.Length - 16);
         if (_snaplens[0] > 0)
         {
@@ -251,9 +260,10 @@ internal sealed class PcapngFormat : ICaptureFileFormat
         return (long)((UInt128)ticks * (ulong)multiplier / (ulong)divisor);
     }
 
-    private void CheckInterface(int iface, long fileOffset)
+    private void CheckInterface(uint iface, long fileOffset)
     {
-        if (iface >= _ports.Count)
+        // Unsigned: an interface id of 0x80000000 is not a negative index.
+        if (iface >= (uint)_ports.Count)
         {
             throw new CaptureFileFormatException(_path, fileOffset, $"packet on interface {iface}, but the file declares {_ports.Count}");
         }
