@@ -10,7 +10,13 @@ for project in tests/*/*.Tests.csproj; do
   log=$(mktemp)
   dotnet test "$project" -c Release --no-restore --logger "console;verbosity=normal" >"$log" 2>&1
   [ $? -eq 0 ] || status=1
-  grep -E '^\s+(Passed|Failed|Skipped) |error |Error Message|Assert' "$log"
+  # One line per test; for a failure, its name, then its message (the lines between "Error Message:" and "Stack Trace:").
+  awk '/^[[:space:]]+(Passed|Skipped) / { print; next }
+       /^[[:space:]]+Failed [A-Za-z]/ { print; failing = 1; next }
+       failing && /^[[:space:]]+Error Message:/ { inmsg = 1; next }
+       failing && /^[[:space:]]+Stack Trace:/ { inmsg = 0; failing = 0; next }
+       inmsg { print "      " $0; next }
+       / error / { print }' "$log"
   p=$(sed -nE 's/^\s+Passed: +([0-9]+)\s*$/\1/p' "$log" | tail -1)
   f=$(sed -nE 's/^\s+Failed: +([0-9]+)\s*$/\1/p' "$log" | tail -1)
   if [ -z "$p" ] && [ -z "$f" ]; then

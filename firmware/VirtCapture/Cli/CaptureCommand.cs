@@ -46,6 +46,8 @@ internal static class CaptureCommand
             throw new UserErrorException($"-w {output}: the directory {outputDirectory} does not exist");
         }
 
+        Daemon.StorageProbe.EnsureWritable(outputDirectory, "-w", create: false);
+
         if (count < 0)
         {
             throw new UserErrorException($"-c {count}: the frame count must be 0 (no limit) or more");

@@ -33,7 +33,6 @@ internal sealed class CaptureService : IHostedService, IDisposable
         _probe = probe;
         _time = time;
         _log = log;
-        Directory.CreateDirectory(_storage.Directory);
         Protection = new MarkProtection(_storage.Directory, TimeSpan.FromMinutes(panel.Value.MarkProtectMinutes));
     }
 
@@ -158,6 +157,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
             Fault = null;
             SafeToUnplug = false;
+            StorageProbe.EnsureWritable(_storage.Directory, "Storage:Directory", create: true);
             var source = FrameSourceFactory.Create(_capture, _time, _log);
             var ring = new RingSettings
             {

@@ -349,7 +349,14 @@ internal static class ManagementApi
         var (_, total) = SafeMeasure(capture);
         var floor = (long)(total * capture.Storage.MinFreePercent / 100);
         var usable = Math.Max(0, free - floor) + files.Sum(f => f.Size);
-        return Vm.CapacityAdvisor.Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, capture.Capture.Snaplen, options.TargetRetentionHours, inventory);
+        var storage = capture.Storage;
+        if (storage.MaxFiles > 0 && storage.FileSizeMB > 0)
+        {
+            usable = Math.Min(usable, storage.MaxFiles * storage.FileSizeMB * 1_000_000L);
+        }
+
+        var maxHours = storage.MaxFiles > 0 && storage.FileDurationSeconds > 0 ? storage.MaxFiles * (double)storage.FileDurationSeconds / 3600 : double.PositiveInfinity;
+        return Vm.CapacityAdvisor.Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, capture.Capture.Snaplen, options.TargetRetentionHours, inventory, maxHours);
     }
 
     private static (long Free, long Total) SafeMeasure(CaptureService capture)

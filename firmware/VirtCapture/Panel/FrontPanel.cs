@@ -31,6 +31,7 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     private GpioButton? _startStop;
     private GpioButton? _mark;
     private ITimer? _timer;
+    private readonly PanelLogThrottle _logThrottle = new(TimeSpan.FromSeconds(2));
     private LedPattern[] _patterns = [];
     private long[] _lastReceived = [];
     private long _lastDropped;
@@ -264,10 +265,15 @@ internal sealed class FrontPanel : IHostedService, IDisposable
             }
         }
 
-        if (!patterns.AsSpan().SequenceEqual(_patterns))
+        var changed = !patterns.AsSpan().SequenceEqual(_patterns);
+        if (changed)
         {
             _patterns = patterns;
-            Log.Panel(_log, string.Join(' ', Enum.GetValues<Led>().Select(l => $"{BoardDefinition.NameOf(l)}={Name(patterns[(int)l])}")));
+        }
+
+        if (_logThrottle.ShouldLog(elapsed, changed))
+        {
+            Log.Panel(_log, string.Join(' ', Enum.GetValues<Led>().Select(l => $"{BoardDefinition.NameOf(l)}={Name(_patterns[(int)l])}")));
         }
     }
 

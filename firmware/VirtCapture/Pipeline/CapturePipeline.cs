@@ -35,6 +35,10 @@ internal sealed class CapturePipeline : IDisposable
     private readonly long[] _pendingDrops;
     private readonly long[] _kernelDropsSeen;
     private readonly long[] _written;
+
+    /// <summary>Frames the writer could not store because the ring had stopped (disk full, OnFull=Stop): dropped too.</summary>
+    private readonly long[] _unstored;
+    private readonly long[] _writtenBefore;
     private readonly long _startNs;
     private volatile bool _stopRequested;
     private long _taken;
@@ -61,6 +65,8 @@ internal sealed class CapturePipeline : IDisposable
         _pendingDrops = new long[ports];
         _kernelDropsSeen = new long[ports];
         _written = new long[ports];
+        _unstored = new long[ports];
+        _writtenBefore = new long[ports];
         _links = Enumerable.Range(0, ports).Select(source.GetLink).ToArray();
         _linkDownSince = new long[ports];
         _startNs = NowNs();
@@ -121,7 +127,7 @@ internal sealed class CapturePipeline : IDisposable
         for (var p = 0; p < result.Length; p++)
         {
             var source = _source.GetCounters(p);
-            result[p] = new PortCounters(_source.Ports[p].Name, source.Received, source.KernelDropped, Volatile.Read(ref _filtered[p]), Volatile.Read(ref _accepted[p]), Volatile.Read(ref _bufferDropped[p]), Volatile.Read(ref _written[p]));
+            result[p] = new PortCounters(_source.Ports[p].Name, source.Received, source.KernelDropped, Volatile.Read(ref _filtered[p]), Volatile.Read(ref _accepted[p]), Volatile.Read(ref _bufferDropped[p]) + Volatile.Read(ref _unstored[p]), Volatile.Read(ref _written[p]));
         }
 
         return result;
@@ -320,9 +326,19 @@ internal sealed class CapturePipeline : IDisposable
                 var segment = _buffer.Take(PollTimeout);
                 if (segment is not null)
                 {
+                    _written.CopyTo(_writtenBefore, 0);
                     if (!_ring.Stopped && !_ring.Write(segment, RingClockNs(), _written))
                     {
                         _stopRequested = true;
+                    }
+
+                    if (_ring.Stopped)
+                    {
+                        // Accepted but not stored: every frame is either written or counted as dropped.
+                        for (var p = 0; p < _unstored.Length && p < segment.FramesPerPort.Length; p++)
+                        {
+                            Volatile.Write(ref _unstored[p], _unstored[p] + segment.FramesPerPort[p] - (_written[p] - _writtenBefore[p]));
+                        }
                     }
 
                     SegmentWritten?.Invoke(segment.Data.AsSpan(0, segment.Length));
@@ -347,10 +363,10 @@ internal sealed class CapturePipeline : IDisposable
                 }
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Log.WriteFailed(_log, _ring.CurrentPath ?? "the capture directory", e.Message);
-            _error ??= e;
+            _error ??= e as IOException ?? new IOException($"cannot write {_ring.CurrentPath ?? "the capture directory"}: permission denied", e);
             _stopRequested = true;
             _cancel.Cancel();
         }
@@ -374,9 +390,9 @@ internal sealed class CapturePipeline : IDisposable
 
             _ring.Close(NowNs());
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _error ??= e;
+            _error ??= e as IOException ?? new IOException(e.Message, e);
             Log.WriteFailed(_log, _ring.CurrentPath ?? "the capture directory", e.Message);
         }
     }

@@ -43,6 +43,9 @@ internal sealed unsafe class PcapngWriter : IDisposable
     /// <summary>Bytes appended, all whole blocks.</summary>
     public long Length { get; private set; }
 
+    /// <summary>Bytes appended but not yet written to the file.</summary>
+    public int PendingBytes => _staged;
+
     /// <summary>Appends whole blocks. On failure the file is cut back to the last whole block on disk before rethrowing.</summary>
     public void Append(ReadOnlySpan<byte> blocks)
     {

@@ -30,6 +30,12 @@ internal sealed class RingFileSet : IDisposable
     private long _fileFrames;
     private long _lastSyncTimestamp;
     private readonly int _closingReserve;
+
+    /// <summary>
+    /// Bytes the disk must still take beyond a new segment: what the writer has staged but not written, the file's
+    /// closing blocks, and a page for O_DIRECT's rounding.
+    /// </summary>
+    private long WriteSlack => (_current?.PendingBytes ?? 0) + _closingReserve + 4096;
     private long _bytesBefore;
 
     /// <summary>Creates the set; existing files of the same prefix join the ring so retention spans restarts.</summary>
@@ -101,6 +107,13 @@ internal sealed class RingFileSet : IDisposable
     /// </summary>
     public bool Write(BufferSegment segment, long nowNs, Span<long> writtenPerPort)
     {
+        // Whatever the floor, the disk must hold this segment and the file's closing blocks: make room first (or
+        // stop, by the policy) rather than let the write fail half-way with ENOSPC.
+        if (_current is not null && _settings.SingleFile is null && !MakeRoom(forNewFile: false, segment.Length + WriteSlack))
+        {
+            return false;
+        }
+
         var fits = _current is not null
             && (_settings.SingleFile is not null
                 || ((_settings.MaxFileBytes == 0 || _current.Length + segment.Length + _closingReserve <= _settings.MaxFileBytes)
@@ -201,9 +214,9 @@ internal sealed class RingFileSet : IDisposable
             _lastSyncTimestamp = _time.GetTimestamp();
         }
 
-        if (_settings.SingleFile is null && _settings.MinFreePercent > 0 && FreePercent() < _settings.MinFreePercent)
+        if (_settings.SingleFile is null)
         {
-            MakeRoom(forNewFile: false);
+            MakeRoom(forNewFile: false, WriteSlack);
         }
     }
 
@@ -237,6 +250,14 @@ internal sealed class RingFileSet : IDisposable
         }
 
         writer.Dispose();
+        if (new FileInfo(writer.Path) is { Exists: true, Length: 0 })
+        {
+            // Not even the header reached the disk (it was full): an empty file is no capture, and no reader opens it.
+            File.Delete(writer.Path);
+            Log.FileDeleted(_log, writer.Path, "nothing of it reached the disk");
+            return;
+        }
+
         var finalPath = writer.Path[..^PartSuffix.Length];
         File.Move(writer.Path, finalPath, overwrite: _settings.SingleFile is not null);
         var file = new RingFile(finalPath, _currentSequence);
@@ -325,7 +346,7 @@ internal sealed class RingFileSet : IDisposable
         }
         else
         {
-            if (!MakeRoom(forNewFile: true))
+            if (!MakeRoom(forNewFile: true, _header.Length + WriteSlack))
             {
                 return false;
             }
@@ -342,19 +363,23 @@ internal sealed class RingFileSet : IDisposable
         return true;
     }
 
-    private bool MakeRoom(bool forNewFile)
+    private bool MakeRoom(bool forNewFile, long bytesNeeded)
     {
         while (true)
         {
             // The file being written, or about to be opened, counts as one of the ring's files.
             var tooMany = forNewFile && _settings.MaxFiles > 0 && _finished.Count + 1 > _settings.MaxFiles;
-            var tooFull = _settings.MinFreePercent > 0 && FreePercent() < _settings.MinFreePercent;
+            var (free, total) = _diskSpace(_settings.Directory);
+            var floor = (long)(total * _settings.MinFreePercent / 100);
+            var tooFull = total > 0 && free - bytesNeeded < floor;
             if (!tooMany && !tooFull)
             {
                 return true;
             }
 
-            var reason = tooMany ? $"the ring holds its maximum of {_settings.MaxFiles} files" : $"free space is below {_settings.MinFreePercent}%";
+            var reason = tooMany ? $"the ring holds its maximum of {_settings.MaxFiles} files"
+                : _settings.MinFreePercent > 0 ? $"free space is below {_settings.MinFreePercent}% (with room for the next {bytesNeeded / 1024} KiB)"
+                : $"the disk is full (less than the next {bytesNeeded / 1024} KiB free)";
             if (_settings.OnFull == StorageFullPolicy.Stop)
             {
                 Log.RingFull(_log, reason, "stopping the capture and keeping every file (Storage:OnFull=Stop)");
@@ -365,8 +390,9 @@ internal sealed class RingFileSet : IDisposable
             var victim = _finished.Find(f => !IsProtected(f.Path));
             if (victim is null)
             {
-                Log.RingFull(_log, reason, "every older file is protected: stopping the capture");
-                Stop(reason + " and every older file is protected", _fileStartNs);
+                var why = _finished.Count == 0 ? " and there is no older file to delete" : " and every older file is protected";
+                Log.RingFull(_log, reason, why.TrimStart() + ": stopping the capture");
+                Stop(reason + why, _fileStartNs);
                 return false;
             }
 
@@ -381,12 +407,6 @@ internal sealed class RingFileSet : IDisposable
                 Log.DeleteFailed(_log, victim.Path, e.Message);
             }
         }
-    }
-
-    private double FreePercent()
-    {
-        var (free, total) = _diskSpace(_settings.Directory);
-        return total <= 0 ? 100 : 100.0 * free / total;
     }
 
     private static (long Free, long Total) DiskSpace(string directory)

@@ -16,6 +16,12 @@ internal sealed class VmInventory
     private readonly HypervisorFamilies _families;
     private readonly long _idleNs;
     private readonly Dictionary<ulong, Entry> _entries = [];
+
+    /// <summary>
+    /// Each MAC and VLAN's entry whatever its port: frames to a VM cross the box the other way, on the other port
+    /// than its own frames (inline), so a destination is found without the port.
+    /// </summary>
+    private readonly Dictionary<ulong, Entry> _byMacAndVlan = [];
     private readonly Dictionary<ulong, (int Port, long Time)> _lastAnnouncement = [];
     private readonly List<VmEvent> _events = [];
     private readonly Dictionary<ulong, (long Frames, long Bytes)> _pendingReceived = [];
@@ -90,12 +96,12 @@ internal sealed class VmInventory
             if ((eth.Destination[0] & 1) == 0)
             {
                 // Runs of frames to one destination are counted without a lookup per frame.
-                var key = Key(Mac.Key(eth.Destination), port, eth.Vlan);
+                var key = Key(Mac.Key(eth.Destination), 0, eth.Vlan);
                 if (key != _destinationKey)
                 {
                     FlushDestinationRun();
                     _destinationKey = key;
-                    _destination = _entries.GetValueOrDefault(key);
+                    _destination = _byMacAndVlan.GetValueOrDefault(key);
                 }
 
                 if (_destination is not null)
@@ -191,17 +197,20 @@ internal sealed class VmInventory
         {
             entry = new Entry(Mac.Format(mac), _families.Of(mac), port, vlan, ts) { PortName = portName };
             FlushDestinationRun();
-            if (key == _destinationKey)
+            var anyPort = Key(Mac.Key(mac), 0, vlan);
+            if (anyPort == _destinationKey)
             {
                 _destination = entry;
             }
 
-            if (_pendingReceived.Remove(key, out var received))
+            if (_pendingReceived.Remove(anyPort, out var received))
             {
                 entry.FramesReceived = received.Frames;
                 entry.BytesReceived = received.Bytes;
             }
 
+            // A MAC seen on a new port (a teamed-NIC failover) is reached there from now on.
+            _byMacAndVlan[anyPort] = entry;
             _entries[key] = entry;
         }
 

@@ -85,7 +85,7 @@ public sealed class SyntheticTraffic
         var l2 = WriteEthernet(d, dst.Mac, src.Mac, vlan, ipv6 ? (ushort)0x86dd : (ushort)0x0800);
         var l4Length = udp ? 8 : 20;
         var ipHeader = ipv6 ? 40 : 20;
-        var payload = Math.Max(frameSize - l2 - ipHeader - l4Length - 4, 6);
+        var payload = Math.Max(frameSize - l2 - ipHeader - l4Length - 4, 18);
         var ip = d[l2..];
         if (ipv6)
         {
@@ -117,8 +117,12 @@ public sealed class SyntheticTraffic
         }
 
         var l4 = ip[ipHeader..];
-        var srcPort = (ushort)(1024 + (NextRandom() % 4000));
-        var dstPort = udp ? (ushort)(NextRandom() % 2 == 0 ? 53 : 4789) : (ushort)(NextRandom() % 2 == 0 ? 443 : 22);
+        // Ephemeral source ports (RFC 6335), above every service port, as real clients use: Wireshark then picks
+        // the dissector by the service port.
+        var srcPort = (ushort)(49152 + (NextRandom() % 16000));
+        // UDP carries what it does between VMs, well-formed: a DNS query where one fits, else VXLAN with a frame inside.
+        var dns = udp && payload <= MaxDnsPayload;
+        var dstPort = udp ? (ushort)(dns ? 53 : 4789) : (ushort)(NextRandom() % 2 == 0 ? 443 : 22);
         BinaryPrimitives.WriteUInt16BigEndian(l4, srcPort);
         BinaryPrimitives.WriteUInt16BigEndian(l4[2..], dstPort);
         if (udp)
@@ -137,8 +141,90 @@ public sealed class SyntheticTraffic
         }
 
         var body = l4.Slice(l4Length, payload);
-        body.Fill((byte)(_sequence & 0xff));
+        if (udp && dns)
+        {
+            WriteDnsQuery(body, (ushort)_sequence);
+        }
+        else if (udp)
+        {
+            WriteVxlan(body, src, dst, vlan);
+        }
+        else
+        {
+            body.Fill((byte)(_sequence & 0xff));
+        }
+
+        if (udp && ipv6)
+        {
+            // Over IPv6 a UDP checksum of zero is illegal (RFC 8200 8.1): compute it over the pseudo-header.
+            BinaryPrimitives.WriteUInt16BigEndian(l4[6..], Udp6Checksum(ip[8..40], l4[..(l4Length + payload)]));
+        }
+
         return l2 + ipHeader + l4Length + payload;
+    }
+
+    /// <summary>Largest UDP payload a DNS query of one question fills exactly (a 255-byte name).</summary>
+    private const int MaxDnsPayload = 12 + 255 + 4;
+
+    private static void WriteDnsQuery(Span<byte> d, ushort id)
+    {
+        // Header: id, RD set, one question; then a name of labels that fills the payload, type A, class IN.
+        BinaryPrimitives.WriteUInt16BigEndian(d, id);
+        BinaryPrimitives.WriteUInt16BigEndian(d[2..], 0x0100);
+        BinaryPrimitives.WriteUInt16BigEndian(d[4..], 1);
+        d[6..12].Clear();
+        var name = d[12..^4];
+        var remaining = name.Length - 1;
+        var at = 0;
+        while (remaining > 0)
+        {
+            var chunk = Math.Min(64, remaining);
+            if (remaining - chunk == 1)
+            {
+                chunk--;
+            }
+
+            name[at] = (byte)(chunk - 1);
+            name.Slice(at + 1, chunk - 1).Fill((byte)'v');
+            at += chunk;
+            remaining -= chunk;
+        }
+
+        name[at] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(d[^4..], 1);
+        BinaryPrimitives.WriteUInt16BigEndian(d[^2..], 1);
+    }
+
+    private static void WriteVxlan(Span<byte> d, SyntheticHost src, SyntheticHost dst, ushort vlan)
+    {
+        // VXLAN header (I flag, VNI), then an inner Ethernet/IPv4/UDP frame to the discard port filling the rest.
+        d[..8].Clear();
+        d[0] = 0x08;
+        var vni = 5000u + vlan;
+        d[4] = (byte)(vni >> 16);
+        d[5] = (byte)(vni >> 8);
+        d[6] = (byte)vni;
+        var inner = d[8..];
+        var l2 = WriteEthernet(inner, dst.Mac, src.Mac, 0, 0x0800);
+        var ip = inner[l2..];
+        var ipLength = inner.Length - l2;
+        ip[0] = 0x45;
+        ip[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)ipLength);
+        ip[4..8].Clear();
+        ip[8] = 64;
+        ip[9] = 17;
+        ip[10] = 0;
+        ip[11] = 0;
+        src.Ipv4.CopyTo(ip[12..]);
+        dst.Ipv4.CopyTo(ip[16..]);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip[..20]));
+        var udp = ip[20..];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, 9);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], 9);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(ipLength - 20));
+        BinaryPrimitives.WriteUInt16BigEndian(udp[6..], 0);
+        udp[8..].Clear();
     }
 
     private static int WriteRarp(Span<byte> d, SyntheticHost vm)
@@ -205,6 +291,33 @@ public sealed class SyntheticTraffic
         ReadOnlySpan<byte> prefix = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0];
         prefix.CopyTo(d);
         v4.CopyTo(d[12..]);
+    }
+
+    private static ushort Udp6Checksum(ReadOnlySpan<byte> addresses, ReadOnlySpan<byte> datagram)
+    {
+        ulong sum = (ulong)datagram.Length + 17;
+        for (var i = 0; i < addresses.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(addresses[i..]);
+        }
+
+        for (var i = 0; i + 1 < datagram.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(datagram[i..]);
+        }
+
+        if (datagram.Length % 2 == 1)
+        {
+            sum += (ulong)datagram[^1] << 8;
+        }
+
+        while (sum > 0xffff)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+
+        var result = (ushort)~sum;
+        return result == 0 ? (ushort)0xffff : result;
     }
 
     private static ushort Checksum(ReadOnlySpan<byte> header)

@@ -18,6 +18,9 @@ public sealed class DaemonTests : IDisposable
         ["Storage__Directory"] = _dir.File("captures"),
         ["Storage__FsyncIntervalMs"] = "200",
         ["Storage__MinFreePercent"] = "0",
+        ["Management__Urls"] = FreePort.HttpUrl(),
+        ["Management__TokenFile"] = _dir.File("token"),
+        ["Management__ApiSettingsFile"] = _dir.File("api-settings.json"),
     };
 
     [Fact]
@@ -52,9 +55,9 @@ public sealed class DaemonTests : IDisposable
         using (var third = Firmware.Start(Environment(), "run"))
         {
             WaitForPart(captures, minBytes: 10_000, sequence: 3);
-            var stopped = Run.Program("kill", "-INT", third.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var stopped = Run.Program("kill", "-TERM", third.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(0, stopped.ExitCode);
-            Assert.True(third.WaitForExit(30_000), "SIGINT stops the daemon");
+            Assert.True(third.WaitForExit(30_000), "SIGTERM stops the daemon");
             var log = third.StandardOutput.ReadToEnd();
             Assert.Contains("Repaired", log, StringComparison.Ordinal);
             Assert.Contains("Capture stopped", log, StringComparison.Ordinal);

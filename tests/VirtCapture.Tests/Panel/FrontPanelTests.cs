@@ -115,6 +115,8 @@ public sealed class FrontPanelTests
             ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("none"),
             ["Capture__Backend"] = "Synthetic",
             ["Storage__Directory"] = dir.Path,
+            ["Management__Urls"] = FreePort.HttpUrl(),
+            ["Management__TokenFile"] = dir.File("token"),
         });
         firmware.WaitFor("FAULT=on");
         Assert.Contains("Capture cannot start: libpcap is not installed: apt-get install libpcap0.8", firmware.Output, StringComparison.Ordinal);

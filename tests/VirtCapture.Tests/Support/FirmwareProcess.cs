@@ -4,7 +4,10 @@ using System.Globalization;
 
 namespace VirtCapture.Tests.Support;
 
-/// <summary>A running firmware daemon whose console we watch, and stop politely (SIGINT) or hard (SIGKILL).</summary>
+/// <summary>
+/// A running firmware daemon whose console we watch, and stop politely (SIGTERM, which works even when the test run
+/// was started as a background job and SIGINT is ignored) or hard (SIGKILL).
+/// </summary>
 public sealed class FirmwareProcess : IDisposable
 {
     private readonly Process _process;
@@ -46,13 +49,13 @@ public sealed class FirmwareProcess : IDisposable
         }
     }
 
-    /// <summary>SIGINT, then wait for a clean exit.</summary>
+    /// <summary>SIGTERM, then wait for a clean exit.</summary>
     public void Stop()
     {
-        Run.Program("kill", "-INT", _process.Id.ToString(CultureInfo.InvariantCulture));
+        Run.Program("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
         if (!_process.WaitForExit(30_000))
         {
-            throw new Xunit.Sdk.XunitException($"the firmware did not stop on SIGINT:\n{Output}");
+            throw new Xunit.Sdk.XunitException($"the firmware did not stop on SIGTERM:\n{Output}");
         }
 
         _process.WaitForExit();

@@ -64,6 +64,7 @@ public sealed class Lab : IDisposable
             ["Storage__FsyncIntervalMs"] = "200",
             ["Storage__MinFreePercent"] = "0",
             ["Management__TokenFile"] = TokenFile,
+            ["Management__ApiSettingsFile"] = Captures + ".api-settings.json",
         };
         var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
         return new FirmwareProcess("ip", ["netns", "exec", $"{Name}-box", "dotnet", "exec", dll, "run", .. settings], environment);
@@ -77,6 +78,7 @@ public sealed class Lab : IDisposable
         try
         {
             File.Delete(TokenFile);
+            File.Delete(Captures + ".api-settings.json");
             Directory.Delete(Captures, recursive: true);
         }
         catch (IOException)
