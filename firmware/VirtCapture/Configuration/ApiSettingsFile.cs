@@ -58,6 +58,17 @@ internal sealed class ApiSettingsFile
 
         foreach (var provider in root.Providers.Reverse())
         {
+            // This file changes while the box runs: ask it, not what was loaded at start.
+            if (provider is JsonConfigurationProvider own && System.IO.Path.GetFileName(own.Source.Path) == System.IO.Path.GetFileName(Path))
+            {
+                if (Holds(key))
+                {
+                    return "api";
+                }
+
+                continue;
+            }
+
             if (!provider.TryGet(key, out _) && !provider.GetChildKeys([], key).Any())
             {
                 continue;
@@ -67,7 +78,6 @@ internal sealed class ApiSettingsFile
             {
                 CommandLineConfigurationProvider => "command line",
                 EnvironmentVariablesConfigurationProvider => "environment",
-                JsonConfigurationProvider json when System.IO.Path.GetFileName(json.Source.Path) == System.IO.Path.GetFileName(Path) => "api",
                 JsonConfigurationProvider json => json.Source.Path ?? "a file",
                 _ => provider.GetType().Name,
             };
@@ -111,6 +121,16 @@ internal sealed class ApiSettingsFile
             }
 
             Write(root);
+        }
+    }
+
+    private bool Holds(string key)
+    {
+        lock (_lock)
+        {
+            var colon = key.IndexOf(':', StringComparison.Ordinal);
+            var section = Read().FirstOrDefault(p => p.Key.Equals(key[..colon], StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+            return section?.Any(p => p.Key.Equals(key[(colon + 1)..], StringComparison.OrdinalIgnoreCase)) == true;
         }
     }
 

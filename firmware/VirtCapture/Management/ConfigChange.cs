@@ -114,7 +114,7 @@ internal sealed class ConfigChange
             {
                 throw new UserErrorException(Known(key)
                     ? $"{where}: set where the box is installed (its configuration file), not over the API; the API changes {string.Join(", ", Changeable)}"
-                    : $"{where}: unknown setting; the API changes {string.Join(", ", Changeable)}");
+                    : $"{where}: unknown setting '{property.Name}'; the API changes {string.Join(", ", Changeable)}");
             }
 
             values[canonical] = ReadValue(canonical, where, property.Value);

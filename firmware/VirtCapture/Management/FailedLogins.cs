@@ -47,9 +47,9 @@ internal sealed class FailedLogins
             var key = address ?? IPAddress.None;
             if (!_failures.TryGetValue(key, out var entry) || now - entry.LastFailure > Forget)
             {
+                Prune(now);
                 entry = new Entry();
                 _failures[key] = entry;
-                Prune(now);
             }
 
             entry.Count++;

@@ -48,7 +48,6 @@ internal static class LiveStream
                 {
                     await foreach (var segment in subscriber.Channel.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
                     {
-                        subscriber.Consumed(segment);
                         var dropped = subscriber.Dropped;
                         if (dropped > announced)
                         {
@@ -56,7 +55,15 @@ internal static class LiveStream
                             announced = dropped;
                         }
 
-                        Copy(segment, writer, program, snaplen);
+                        try
+                        {
+                            Copy(segment.Data.AsSpan(0, segment.Length), writer, program, snaplen);
+                        }
+                        finally
+                        {
+                            subscriber.Consumed(segment);
+                        }
+
                         await writer.FlushAsync(cancel).ConfigureAwait(false);
                     }
                 }
@@ -80,9 +87,9 @@ internal static class LiveStream
         return null;
     }
 
-    private static void Copy(byte[] segment, PcapngStreamWriter writer, BpfFilterProgram program, int snaplen)
+    private static void Copy(ReadOnlySpan<byte> segment, PcapngStreamWriter writer, BpfFilterProgram program, int snaplen)
     {
-        var blocks = segment.AsSpan();
+        var blocks = segment;
         while (true)
         {
             var length = EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out var data);

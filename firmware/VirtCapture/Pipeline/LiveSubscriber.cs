@@ -14,11 +14,11 @@ internal sealed class LiveSubscriber
     public LiveSubscriber(long maxQueuedBytes)
     {
         MaxQueuedBytes = maxQueuedBytes;
-        Channel = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        Channel = System.Threading.Channels.Channel.CreateUnbounded<LiveSegment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     }
 
-    /// <summary>The queue; the reader calls <see cref="Consumed"/> for each segment it took.</summary>
-    public Channel<byte[]> Channel { get; }
+    /// <summary>The queue; the reader calls <see cref="Consumed"/> for each segment it took, when done with its bytes.</summary>
+    public Channel<LiveSegment> Channel { get; }
 
     /// <summary>Most bytes waiting for this client.</summary>
     public long MaxQueuedBytes { get; }
@@ -29,18 +29,26 @@ internal sealed class LiveSubscriber
     /// <summary>Frames this subscriber lost.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Writer thread: queues a segment if it fits the byte budget, else counts its frames as lost.</summary>
-    public void Offer(byte[] segment, long frames)
+    /// <summary>
+    /// Writer thread: queues a segment if it fits the byte budget (the queue then owns one reference), else counts
+    /// its frames as lost and releases that reference.
+    /// </summary>
+    public void Offer(LiveSegment segment)
     {
         if (Interlocked.Read(ref _queuedBytes) + segment.Length > MaxQueuedBytes || !Channel.Writer.TryWrite(segment))
         {
-            Interlocked.Add(ref _dropped, frames);
+            Interlocked.Add(ref _dropped, segment.Frames);
+            segment.Release();
             return;
         }
 
         Interlocked.Add(ref _queuedBytes, segment.Length);
     }
 
-    /// <summary>Reader: a segment was taken off the queue.</summary>
-    public void Consumed(byte[] segment) => Interlocked.Add(ref _queuedBytes, -segment.Length);
+    /// <summary>Reader: done with a segment taken off the queue.</summary>
+    public void Consumed(LiveSegment segment)
+    {
+        Interlocked.Add(ref _queuedBytes, -segment.Length);
+        segment.Release();
+    }
 }

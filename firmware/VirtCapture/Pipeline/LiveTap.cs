@@ -54,11 +54,11 @@ internal sealed class LiveTap
             return;
         }
 
-        // One copy per segment for all clients, and only while someone watches.
-        var copy = segment.Data.AsSpan(0, segment.Length).ToArray();
+        // One pooled copy per segment for all clients, and only while someone watches.
+        var copy = LiveSegment.Copy(segment.Data.AsSpan(0, segment.Length), segment.Frames, subscribers.Length);
         foreach (var subscriber in subscribers)
         {
-            subscriber.Offer(copy, segment.Frames);
+            subscriber.Offer(copy);
         }
     }
 

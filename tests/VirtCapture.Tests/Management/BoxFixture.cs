@@ -15,14 +15,14 @@ public class BoxFixture : IDisposable
     {
     }
 
-    protected BoxFixture(int framesPerSecond)
+    protected BoxFixture(int framesPerSecond, IDictionary<string, string>? settings = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
-        Firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["VIRTCAPTURE_CONFIG_DIR"] = _dir.File("config"),
             ["Capture__Backend"] = "Synthetic",
@@ -33,19 +33,31 @@ public class BoxFixture : IDisposable
             ["Storage__FsyncIntervalMs"] = "200",
             ["Management__Urls"] = BaseAddress.ToString().TrimEnd('/'),
             ["Management__TokenFile"] = _dir.File("token"),
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        Environment = environment;
+        Firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], environment);
         Firmware.WaitFor("Capture started");
         Firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
         Token = File.ReadAllText(_dir.File("token")).Trim();
         Client = Create(Token);
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (Directory.GetFiles(Captures, "*.pcapng").Length < 3 && DateTime.UtcNow < deadline)
+        while (System.IO.Directory.GetFiles(Captures, "*.pcapng").Length < 3 && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(100);
         }
     }
 
     public int Port { get; }
+
+    /// <summary>The firmware's environment (its settings), to start it again the same way.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    public string Directory => _dir.Path;
 
     public Uri BaseAddress { get; }
 

@@ -1,0 +1,12 @@
+using VirtCapture.Tests.Management;
+
+namespace VirtCapture.Tests.Hardening;
+
+/// <summary>A box of its own for the hardening tests: they change its settings and fill its directory with traps.</summary>
+public sealed class HardenedBoxFixture : BoxFixture
+{
+    public HardenedBoxFixture()
+        : base(3000)
+    {
+    }
+}
