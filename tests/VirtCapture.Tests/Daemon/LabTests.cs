@@ -17,7 +17,7 @@ public sealed class LabTests : IDisposable
 
     public void Dispose() => _lab.Dispose();
 
-    [Fact]
+    [RootFact]
     public void Forwarding_works_while_capturing_after_a_stop_and_after_kill_9()
     {
         using (var firmware = _lab.StartFirmware())
@@ -65,7 +65,7 @@ public sealed class LabTests : IDisposable
         Assert.Equal(times.Order(), times);
     }
 
-    [Fact]
+    [RootFact]
     public void The_kernel_filter_keeps_only_matching_frames_and_user_space_never_sees_the_rest()
     {
         using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Filter=vlan 20 and udp port 4789");
@@ -84,7 +84,7 @@ public sealed class LabTests : IDisposable
         Assert.Contains("Port A: received 20, kernel dropped 0, filtered out 0, accepted 20, buffer dropped 0, written 20", firmware.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RootFact]
     public void Snaplen_cuts_frames_and_VLAN_tags_stay_in_the_recording()
     {
         using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Snaplen=64");
@@ -102,7 +102,7 @@ public sealed class LabTests : IDisposable
         Assert.All(vmware, f => Assert.Equal("20\t64", f));
     }
 
-    [Fact]
+    [RootFact]
     public void A_link_going_down_and_up_is_survived_and_the_gap_is_in_the_file()
     {
         using var firmware = _lab.StartFirmware();
@@ -125,7 +125,7 @@ public sealed class LabTests : IDisposable
         Assert.Contains(comments, c => c.StartsWith("link up on port A after", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [RootFact]
     public void Kill_9_during_a_capture_then_a_restart_leaves_every_file_readable()
     {
         using (var firmware = _lab.StartFirmware())
@@ -164,7 +164,7 @@ public sealed class LabTests : IDisposable
         Assert.Equal(300, Tshark.Count(files[0], "eth.src == 02:00:00:00:0a:01 and udp"));
     }
 
-    [Fact]
+    [RootFact]
     public void Ports_already_bridged_by_the_OS_image_keep_their_bridge()
     {
         Assert.Equal(0, _lab.Exec("box", "ip", "link", "add", "br-os", "type", "bridge", "stp_state", "0", "forward_delay", "0").ExitCode);
@@ -179,7 +179,7 @@ public sealed class LabTests : IDisposable
         firmware.Stop();
     }
 
-    [Fact]
+    [RootFact]
     public void Monitor_mode_listens_on_both_ports_and_never_forwards()
     {
         using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor");
@@ -198,7 +198,7 @@ public sealed class LabTests : IDisposable
         Assert.Equal(string.Empty, _lab.Exec("box", "ip", "-br", "addr", "show", "master", "vcbr0").StdOut.Trim());
     }
 
-    [Fact]
+    [RootFact]
     public void The_vm_inventory_events_and_a_vm_selection_work_on_the_live_path()
     {
         using var firmware = _lab.StartFirmware();
@@ -238,7 +238,7 @@ public sealed class LabTests : IDisposable
         Assert.Equal(10, Tshark.Count(files[1], "not frame.comment"));
     }
 
-    [Fact]
+    [RootFact]
     public void A_capture_port_with_an_address_is_refused_with_one_clear_line()
     {
         Assert.Equal(0, _lab.Exec("box", "ip", "addr", "add", "198.51.100.7/24", "dev", "b0").ExitCode);
