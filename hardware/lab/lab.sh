@@ -64,6 +64,8 @@ run() {
     VIRTCAPTURE_CONFIG_DIR="$here" \
     Capture__Backend="${BACKEND:-AfPacket}" \
     Storage__Directory="$repo/var/lab/$name/captures" \
+    Management__TokenFile="$repo/var/lab/$name/token" \
+    Management__ApiSettingsFile="$repo/var/lab/$name/api-settings.json" \
     "$repo/build/virtcapture" run "$@"
 }
 

@@ -23,6 +23,8 @@ try {
   await page.waitForFunction(() => document.querySelectorAll("#vms tbody tr").length > 0, null, { timeout: 15000 });
   result.vms = await page.locator("#vms tbody tr").count();
   result.capacity = await page.textContent("#capacity");
+  await page.waitForFunction(() => document.getElementById("settings").textContent.length > 0, null, { timeout: 15000 });
+  result.settings = await page.textContent("#settings");
   result.firstDownload = await page.locator("#files tbody a").first().getAttribute("href");
   await page.click("#stop");
   await page.waitForFunction(() => document.getElementById("state").textContent.startsWith("idle"), null, { timeout: 15000 });

@@ -53,6 +53,8 @@ public sealed class CaptureCommandTests : IDisposable
     public void Ring_by_size_keeps_the_newest_files_within_the_limit()
     {
         var input = TrafficFile.Generate(_dir.File("in.pcap"), 6000);
+        // -w names a directory that must exist (dumpcap does not create it either).
+        Directory.CreateDirectory(_dir.File("ring"));
         var ring = _dir.File("ring/trace.pcapng");
         Assert.Equal(0, Firmware.Run("capture", "-r", input, "-w", ring, "-b", "filesize:200", "-b", "files:3").ExitCode);
 
@@ -79,6 +81,8 @@ public sealed class CaptureCommandTests : IDisposable
     public void Ring_by_duration_splits_on_frame_time()
     {
         var input = TrafficFile.Generate(_dir.File("in.pcap"), 50, spacingNs: 100_000_000); // 5 s of traffic
+        // -w names a directory that must exist (dumpcap does not create it either).
+        Directory.CreateDirectory(_dir.File("ring"));
         var ring = _dir.File("ring/t.pcapng");
         Assert.Equal(0, Firmware.Run("capture", "-r", input, "-w", ring, "-b", "duration:1").ExitCode);
 

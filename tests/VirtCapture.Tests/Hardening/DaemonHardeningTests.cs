@@ -119,6 +119,22 @@ public sealed class DaemonHardeningTests : IDisposable
         second.Stop();
     }
 
+    [Fact]
+    public void Started_as_a_background_job_with_SIGINT_ignored_the_daemon_stops_cleanly_on_SIGTERM()
+    {
+        // What `make test &` does to its children: SIGINT ignored. The tests' SIGTERM must still close every file.
+        var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
+        using var firmware = new FirmwareProcess("bash", ["-c", $"trap '' INT; exec dotnet exec '{dll}' run"], Settings());
+        firmware.WaitFor("Application started");
+        firmware.WaitFor("Capture started");
+        Thread.Sleep(500);
+        firmware.Stop();
+        Assert.Equal(0, firmware.ExitCode);
+        Assert.Contains("Capture stopped", firmware.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Captures, "*.part"));
+        Assert.All(Directory.GetFiles(Captures, "*.pcapng"), Tshark.AssertReadsCleanly);
+    }
+
     [Theory]
     [InlineData("--Capture:SyntheticRate=NaN", "Capture:SyntheticRate")]
     [InlineData("--Management:Urls=garbage", "Management:Urls")]

@@ -30,6 +30,8 @@ public sealed class WebPageTests : IClassFixture<BoxFixture>
         Assert.True(page.GetProperty("files").GetInt32() > 0);
         Assert.True(page.GetProperty("vms").GetInt32() >= 6, "the simulated board's VMs are listed");
         Assert.StartsWith("Capacity: ", page.GetProperty("capacity").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Capture:Filter from default", page.GetProperty("settings").GetString(), StringComparison.Ordinal);
+        Assert.Contains("api-settings.json", page.GetProperty("settings").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("/api/captures/vc_", page.GetProperty("firstDownload").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("idle", page.GetProperty("stateAfterStop").GetString(), StringComparison.Ordinal);
         Assert.Contains("syntax error", page.GetProperty("filterError").GetString(), StringComparison.Ordinal);
