@@ -167,19 +167,20 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
             }
 
             var packet = _cursor[p];
-            var status = *(uint*)(packet + 20);
+            var header = (Tpacket3Header*)packet;
+            var status = header->Status;
             ref var frame = ref _frames[count++];
             frame.TimestampNs = _heads[p];
-            frame.Offset = (int)(packet + *(ushort*)(packet + 24) - _base);
-            frame.CapturedLength = (int)*(uint*)(packet + 12);
-            frame.WireLength = (int)*(uint*)(packet + 16);
+            frame.Offset = (int)(packet + header->MacOffset - _base);
+            frame.CapturedLength = (int)header->CapturedLength;
+            frame.WireLength = (int)header->WireLength;
             frame.Port = (ushort)p;
             frame.Direction = FrameDirection.Inbound;
-            if ((status & 0x10) != 0)
+            if ((status & Tpacket3Header.StatusVlanValid) != 0)
             {
-                // TP_STATUS_VLAN_VALID: the kernel stripped the outer tag; TP_STATUS_VLAN_TPID_VALID says which TPID.
-                frame.VlanTci = (ushort)*(uint*)(packet + 32);
-                frame.VlanTpid = (status & 0x40) != 0 ? *(ushort*)(packet + 36) : (ushort)0x8100;
+                // The kernel stripped the outer tag; the TPID is valid only when it says so (else 802.1Q).
+                frame.VlanTci = (ushort)header->VlanTci;
+                frame.VlanTpid = (status & Tpacket3Header.StatusVlanTpidValid) != 0 ? header->VlanTpid : (ushort)0x8100;
             }
             else
             {
@@ -194,8 +195,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
             }
             else
             {
-                _cursor[p] = packet + *(uint*)packet;
-                _heads[p] = Timestamp(_cursor[p]);
+                _cursor[p] = packet + header->NextOffset;
+                _heads[p] = ((Tpacket3Header*)_cursor[p])->TimestampNs;
             }
         }
 
@@ -211,7 +212,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
             var index = _nextBlock[p];
             var block = port.Block(index);
             _nextBlock[p] = (index + 1) % port.BlockCount;
-            var packets = *(uint*)(block + 12);
+            var descriptor = (TpacketBlockDescriptor*)block;
+            var packets = descriptor->PacketCount;
             _openBlock[p] = index;
             if (packets == 0)
             {
@@ -220,8 +222,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
             }
 
             _left[p] = packets;
-            _cursor[p] = block + *(uint*)(block + 16);
-            _heads[p] = Timestamp(_cursor[p]);
+            _cursor[p] = block + descriptor->OffsetToFirstPacket;
+            _heads[p] = ((Tpacket3Header*)_cursor[p])->TimestampNs;
             return;
         }
     }
@@ -287,8 +289,4 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
 
         _state!.RefreshIfDue();
     }
-
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static long Timestamp(byte* packet) => (*(uint*)(packet + 4) * 1_000_000_000L) + *(uint*)(packet + 8);
 }

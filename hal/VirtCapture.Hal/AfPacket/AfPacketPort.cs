@@ -87,10 +87,10 @@ internal sealed unsafe class AfPacketPort : IDisposable
     public byte* Block(int index) => Ring + ((long)index * BlockSize);
 
     /// <summary>True when block <paramref name="index"/> belongs to user space (TP_STATUS_USER).</summary>
-    public bool IsReady(int index) => (Volatile.Read(ref *(uint*)(Block(index) + 8)) & 1) != 0;
+    public bool IsReady(int index) => (Volatile.Read(ref ((TpacketBlockDescriptor*)Block(index))->BlockStatus) & TpacketBlockDescriptor.StatusUser) != 0;
 
     /// <summary>Gives block <paramref name="index"/> back to the kernel.</summary>
-    public void Release(int index) => Volatile.Write(ref *(uint*)(Block(index) + 8), 0);
+    public void Release(int index) => Volatile.Write(ref ((TpacketBlockDescriptor*)Block(index))->BlockStatus, 0u);
 
     /// <summary>Reads and resets the kernel's counters (tp_packets includes tp_drops).</summary>
     public (uint Packets, uint Drops) ReadStatistics()

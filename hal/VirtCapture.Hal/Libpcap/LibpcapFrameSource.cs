@@ -192,10 +192,9 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
                 return;
             }
 
-            // struct pcap_pkthdr on LP64: timeval (two longs; the second holds ns at nanosecond precision), caplen, len.
-            var h = (long*)header;
-            var captured = (int)*(uint*)((byte*)header + 16);
-            var wire = (int)*(uint*)((byte*)header + 20);
+            var h = (PcapPacketHeader*)header;
+            var captured = (int)h->CapturedLength;
+            var wire = (int)h->WireLength;
             if (_fill[p] + captured > RegionBytes)
             {
                 // The region is full until the next batch frees it; libpcap keeps the rest in its own buffer.
@@ -206,7 +205,7 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
             var index = _stagedStart[p] + _stagedCount[p]++;
             _staged[p][index] = new FrameRecord
             {
-                TimestampNs = (h[0] * 1_000_000_000L) + h[1],
+                TimestampNs = (h->Seconds * 1_000_000_000L) + h->Fraction,
                 Offset = region + _fill[p],
                 CapturedLength = captured,
                 WireLength = wire,
