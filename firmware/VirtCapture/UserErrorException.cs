@@ -1,7 +1,7 @@
 namespace VirtCapture;
 
 /// <summary>A mistake of the user's (a bad argument, a bad setting): shown as one line, never as a stack trace.</summary>
-public sealed class UserErrorException : Exception
+public sealed class UserErrorException : VirtCapture.Hal.VirtCaptureException
 {
     /// <summary>Creates the exception.</summary>
     public UserErrorException()
@@ -17,4 +17,7 @@ public sealed class UserErrorException : Exception
     public UserErrorException(string message, Exception inner) : base(message, inner)
     {
     }
+
+    /// <inheritdoc/>
+    public override bool IsUserError => true;
 }

@@ -48,11 +48,12 @@ internal static class ErrorReporter
             case FileNotFoundException notFound:
                 stderr.WriteLine($"virtcapture: {notFound.FileName ?? "file"}: no such file");
                 return Failure;
-            case DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidDataException
-                or UserErrorException or FilterCompileException or CaptureFileFormatException or LibpcapMissingException
-                or Daemon.PortSetupException or Hal.AfPacket.CaptureDeviceException:
+            case Hal.VirtCaptureException reported:
+                stderr.WriteLine($"virtcapture: {OneLine(reported.Message)}");
+                return reported.IsUserError ? UsageError : Failure;
+            case DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidDataException:
                 stderr.WriteLine($"virtcapture: {OneLine(error.Message)}");
-                return error is UserErrorException or FilterCompileException ? UsageError : Failure;
+                return Failure;
             default:
                 return -1;
         }

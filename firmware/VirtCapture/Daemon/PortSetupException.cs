@@ -1,7 +1,7 @@
 namespace VirtCapture.Daemon;
 
 /// <summary>The capture ports could not be prepared (missing interface, an address, a failed ip command).</summary>
-public sealed class PortSetupException : Exception
+public sealed class PortSetupException : VirtCapture.Hal.VirtCaptureException
 {
     /// <summary>Creates the exception.</summary>
     public PortSetupException()
@@ -17,4 +17,7 @@ public sealed class PortSetupException : Exception
     public PortSetupException(string message, Exception inner) : base(message, inner)
     {
     }
+
+    /// <inheritdoc/>
+    public override bool IsUserError => false;
 }

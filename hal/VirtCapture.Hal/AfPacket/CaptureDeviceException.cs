@@ -1,7 +1,7 @@
 namespace VirtCapture.Hal.AfPacket;
 
 /// <summary>A capture port could not be opened or read; names the port, the interface, the call and the errno.</summary>
-public sealed class CaptureDeviceException : Exception
+public sealed class CaptureDeviceException : VirtCaptureException
 {
     /// <summary>Creates the exception.</summary>
     public CaptureDeviceException(string message) : base(message)
@@ -26,4 +26,7 @@ public sealed class CaptureDeviceException : Exception
         var hint = errno == 1 ? " (capturing needs root or CAP_NET_RAW)" : string.Empty;
         return new CaptureDeviceException($"port {port} ({iface}): {call} failed: {text} (errno {errno}){hint}");
     }
+
+    /// <inheritdoc/>
+    public override bool IsUserError => false;
 }

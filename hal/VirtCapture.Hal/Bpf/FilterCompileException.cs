@@ -1,7 +1,7 @@
 namespace VirtCapture.Hal.Bpf;
 
 /// <summary>libpcap refused a capture filter. The message quotes the filter and libpcap's reason.</summary>
-public sealed class FilterCompileException : Exception
+public sealed class FilterCompileException : VirtCaptureException
 {
     /// <summary>Creates the exception.</summary>
     public FilterCompileException(string filter, string reason)
@@ -33,4 +33,7 @@ public sealed class FilterCompileException : Exception
 
     /// <summary>libpcap's own message.</summary>
     public string Reason { get; }
+
+    /// <inheritdoc/>
+    public override bool IsUserError => true;
 }

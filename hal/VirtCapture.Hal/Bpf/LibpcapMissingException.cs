@@ -1,7 +1,7 @@
 namespace VirtCapture.Hal.Bpf;
 
 /// <summary>The native libpcap library could not be loaded.</summary>
-public sealed class LibpcapMissingException : Exception
+public sealed class LibpcapMissingException : VirtCaptureException
 {
     /// <summary>The one line shown to the user.</summary>
     public const string Advice = "libpcap is not installed: apt-get install libpcap0.8";
@@ -25,4 +25,7 @@ public sealed class LibpcapMissingException : Exception
     public LibpcapMissingException(string message, Exception inner) : base(message, inner)
     {
     }
+
+    /// <inheritdoc/>
+    public override bool IsUserError => false;
 }

@@ -1,7 +1,7 @@
 namespace VirtCapture.Hal.Replay;
 
 /// <summary>A capture file is damaged or of a form the box does not read. Names the file and the byte offset.</summary>
-public sealed class CaptureFileFormatException : Exception
+public sealed class CaptureFileFormatException : VirtCaptureException
 {
     /// <summary>Creates the exception.</summary>
     public CaptureFileFormatException(string path, long offset, string reason)
@@ -33,4 +33,7 @@ public sealed class CaptureFileFormatException : Exception
 
     /// <summary>Where the damage starts.</summary>
     public long Offset { get; }
+
+    /// <inheritdoc/>
+    public override bool IsUserError => false;
 }
