@@ -128,6 +128,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<ManagementOptions>>().Value.TokenFile));
         builder.Services.AddSingleton<FailedLogins>();
         builder.Services.AddSingleton<CaptureCatalog>();
+        builder.Services.AddHostedService<CatalogWarmup>();
         builder.Services.AddSingleton<MetricsExporter>();
         builder.Services.AddOptions<Vm.VmOptions>().Bind(builder.Configuration.GetSection(Vm.VmOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Vm.VmOptions>, Vm.VmOptionsValidator>();

@@ -16,6 +16,12 @@ internal sealed partial class CaptureCatalog
 {
     private readonly CaptureService _capture;
     private readonly ConcurrentDictionary<string, (long Size, DateTime Modified, CaptureFileSummary Summary)> _cache = new();
+    private readonly Lock _indexLock = new();
+    private readonly Lock _listLock = new();
+    private CatalogIndex? _index;
+    private string? _indexDirectory;
+    private Dictionary<string, CatalogIndexEntry> _indexed = [];
+    private bool _indexStale;
 
     public CaptureCatalog(CaptureService capture)
     {
@@ -63,20 +69,27 @@ internal sealed partial class CaptureCatalog
         var files = System.IO.Directory.GetFiles(Directory, "*.pcapng").Concat(System.IO.Directory.GetFiles(Directory, "*.pcapng.part"))
             .Where(f => IsValidName(Path.GetFileName(f)) && RegularFile.Is(f))
             .Order(StringComparer.Ordinal);
-        var result = new List<CaptureFileSummary>();
-        foreach (var file in files)
+        // One listing at a time: a request that arrives while the start-up warm-up walks new files waits for that
+        // walk instead of repeating it.
+        lock (_listLock)
         {
-            try
+            LoadIndex();
+            var result = new List<CaptureFileSummary>();
+            foreach (var file in files)
             {
-                result.Add(Summarize(file));
+                try
+                {
+                    result.Add(Summarize(file));
+                }
+                catch (IOException)
+                {
+                    // Deleted by the ring between the listing and the reading.
+                }
             }
-            catch (IOException)
-            {
-                // Deleted by the ring between the listing and the reading.
-            }
-        }
 
-        return result;
+            SaveIndexIfStale(result);
+            return result;
+        }
     }
 
     /// <summary>Summary of one file (cached until it changes).</summary>
@@ -91,10 +104,68 @@ internal sealed partial class CaptureCatalog
             return cached.Summary with { Protected = isProtected, Writing = writing };
         }
 
-        var (frames, drops, first, last) = Scan(path);
-        var summary = new CaptureFileSummary(name, info.Length, first, last, frames, drops, isProtected, writing, info.LastWriteTimeUtc);
+        CaptureFileSummary summary;
+        if (!writing && IndexedEntry(name) is { } known && known.Size == info.Length && known.ModifiedTicks == info.LastWriteTimeUtc.Ticks)
+        {
+            summary = new CaptureFileSummary(name, info.Length, known.First, known.Last, known.Frames, known.Drops, isProtected, writing, info.LastWriteTimeUtc);
+        }
+        else
+        {
+            var (frames, drops, first, last) = Scan(path);
+            summary = new CaptureFileSummary(name, info.Length, first, last, frames, drops, isProtected, writing, info.LastWriteTimeUtc);
+            _indexStale |= !writing;
+        }
+
         _cache[path] = (info.Length, info.LastWriteTimeUtc, summary);
         return summary;
+    }
+
+    private CatalogIndexEntry? IndexedEntry(string name)
+    {
+        lock (_indexLock)
+        {
+            return _indexed.GetValueOrDefault(name);
+        }
+    }
+
+    private void LoadIndex()
+    {
+        lock (_indexLock)
+        {
+            // Loaded once per directory (the directory is fixed where the box is installed, but tests move it).
+            if (_indexDirectory == Directory)
+            {
+                return;
+            }
+
+            _indexDirectory = Directory;
+            _index = new CatalogIndex(Directory);
+            _indexed = _index.Load();
+            _indexStale = false;
+        }
+    }
+
+    private void SaveIndexIfStale(List<CaptureFileSummary> listed)
+    {
+        CatalogIndex? index;
+        List<CatalogIndexEntry> entries;
+        lock (_indexLock)
+        {
+            var deleted = _indexed.Keys.Except(listed.Select(f => f.Name), StringComparer.Ordinal).Any();
+            if ((!_indexStale && !deleted) || _index is null)
+            {
+                return;
+            }
+
+            entries = listed.Where(f => !f.Writing && !f.Name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal))
+                .Select(f => new CatalogIndexEntry(f.Name, f.Size, f.Modified.UtcTicks, f.FirstTimestamp, f.LastTimestamp, f.Frames, f.Drops))
+                .ToList();
+            _indexed = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            _indexStale = false;
+            index = _index;
+        }
+
+        index.Save(entries);
     }
 
     private static (long Frames, long Drops, DateTimeOffset? First, DateTimeOffset? Last) Scan(string path)

@@ -26,4 +26,5 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(CaptureOptions))]
 [JsonSerializable(typeof(StorageOptions))]
 [JsonSerializable(typeof(PanelOptions))]
+[JsonSerializable(typeof(List<CatalogIndexEntry>))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;
