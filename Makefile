@@ -8,7 +8,7 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps restore build run test fuzz bench bench-live bench-ring lab publish image clean
+.PHONY: deps restore build run test check fuzz bench bench-live bench-ring lab publish image clean
 
 RID ?= linux-arm64
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
@@ -41,6 +41,10 @@ run: deps build
 test: deps restore
 	cd tests/web && npm ci --no-audit --no-fund --silent
 	@bash tests/run-tests.sh
+
+# The unit tier alone: no root, no network, no other process; seconds.
+check: restore
+	dotnet test tests/VirtCapture.Tests/VirtCapture.Tests.csproj -c Release --no-restore --filter "Tier=Unit"
 
 # The fuzz test of `make test` at length: FUZZ_ITERATIONS mutations (default 50000) from FUZZ_SEED.
 fuzz: deps restore

@@ -4,6 +4,7 @@ using VirtCapture.Tests.Support;
 
 namespace VirtCapture.Tests.Hal;
 
+[Trait("Tier", "Unit")]
 public sealed class ReplayFrameSourceContractTests : FrameSourceContract, IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -3,6 +3,7 @@ using VirtCapture.Hal.Synthetic;
 
 namespace VirtCapture.Tests.Hal;
 
+[Trait("Tier", "Unit")]
 public sealed class SyntheticFrameSourceContractTests : FrameSourceContract
 {
     protected override IFrameSource Create() => new SyntheticFrameSource(["A", "B"], 50_000);

@@ -36,22 +36,6 @@ public sealed class InventoryDirectionTests : IDisposable
         Assert.Equal(7, routerEntry.GetProperty("framesReceived").GetInt64());
     }
 
-    [Fact]
-    public void Capacity_advice_accounts_for_the_file_count_and_duration_and_lists_a_MAC_once()
-    {
-        var now = DateTimeOffset.UtcNow;
-        VmView View(string mac, string port) => new(mac, "VMware", port, 0, [], now, now, 100, 100_000, 0, 0, 1000, 1_000_000, false);
-        var vms = new[] { View(VirtCapture.Tests.Vm.VmTrafficFile.Router, "A"), View(VirtCapture.Tests.Vm.VmTrafficFile.Router, "B"), View(VirtCapture.Tests.Vm.VmTrafficFile.VMware, "A") };
-
-        // 20 files of 60 s keep 20 minutes, however large the disk.
-        var advice = CapacityAdvisor.Advise(3000, 1000, 900_000_000_000, 262144, 24, vms, maxHours: 20 * 60 / 3600.0);
-        Assert.Equal(0.3, advice.RetentionHours);
-        Assert.Contains("Storage:MaxFiles", advice.Advice, StringComparison.Ordinal);
-        Assert.DoesNotContain("287", advice.Advice, StringComparison.Ordinal);
-        Assert.Equal(2, advice.Vms.Count);
-        Assert.Single(advice.Vms, v => v.Mac == VirtCapture.Tests.Vm.VmTrafficFile.Router);
-    }
-
     private static void WriteFrames(string path, byte[] source, byte[] destination, int count, long offsetNs)
     {
         using var writer = new ClassicPcapWriter(path);

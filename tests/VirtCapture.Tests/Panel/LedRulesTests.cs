@@ -3,6 +3,7 @@ using VirtCapture.Panel;
 namespace VirtCapture.Tests.Panel;
 
 /// <summary>The LED table of the README, state by state.</summary>
+[Trait("Tier", "Unit")]
 public sealed class LedRulesTests
 {
     private static readonly PanelState Capturing = new(true, false, CaptureActivity.Capturing, new PortView(true, false), new PortView(true, false), false, 40, false, false);

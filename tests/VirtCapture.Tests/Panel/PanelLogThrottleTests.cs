@@ -3,6 +3,7 @@ using VirtCapture.Panel;
 namespace VirtCapture.Tests.Panel;
 
 /// <summary>The panel line in the log: a flickering LED at 50 changes a second gives one line per two seconds.</summary>
+[Trait("Tier", "Unit")]
 public sealed class PanelLogThrottleTests
 {
     [Fact]
