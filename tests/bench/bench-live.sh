@@ -60,7 +60,7 @@ measure() { # name ready-text output-glob command...
     printf "%-20s %10d %10d %8.2f %14.1f %10.1f\n", n, s, r, loss, cpu, m / 1024 }' >> "$out/table"
 }
 
-export VIRTCAPTURE_CONFIG_DIR=$out/config
+export VIRTCAPTURE_CONFIG_DIR=$out/config Management__TokenFile=$out/token Management__ApiSettingsFile=$out/api-settings.json
 : > "$out/table"
 measure "virtcapture-afpacket" "Capture started" "$out/virtcapture-afpacket/cap/*.pcapng" \
   env Capture__Backend=AfPacket Storage__Directory="$out/virtcapture-afpacket/cap" "$VIRTCAPTURE_BIN" run
