@@ -66,6 +66,7 @@ internal static class CaptureCommand
         var stopwatch = Stopwatch.StartNew();
         var source = new ReplayFrameSource(input);
         using var session = CaptureSession.Create(source, filter, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance, vms: selection);
+        session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));
         session.Pipeline.Start();
         session.Pipeline.Completion.GetAwaiter().GetResult();
         stopwatch.Stop();

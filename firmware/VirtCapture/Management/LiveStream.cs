@@ -15,8 +15,9 @@ internal static class LiveStream
     /// <summary>Bytes queued for one client before its stream starts losing frames.</summary>
     public const long MaxQueuedBytes = 8L << 20;
 
-    public static async Task<IResult?> StreamAsync(HttpContext context, CapturePipeline pipeline, string filter, int snaplen, int maxClients)
+    public static async Task<IResult?> StreamAsync(HttpContext context, CaptureSession session, string filter, int snaplen, int maxClients)
     {
+        var pipeline = session.Pipeline;
         var linkType = pipeline.Ports.Count > 0 ? pipeline.Ports[0].LinkType : 1;
         BpfFilterProgram program;
         try
@@ -30,7 +31,7 @@ internal static class LiveStream
 
         using (program)
         {
-            var subscriber = pipeline.Tap.Subscribe(maxClients, MaxQueuedBytes);
+            var subscriber = session.Tap.Subscribe(maxClients, MaxQueuedBytes);
             if (subscriber is null)
             {
                 return Results.Problem($"{maxClients} live streams are open already (Management:MaxLiveClients): close one, or use /api/packets for a time window", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -74,8 +75,8 @@ internal static class LiveStream
             }
             finally
             {
-                pipeline.Tap.Unsubscribe(subscriber);
-                if (pipeline.Tap.Count == 0)
+                session.Tap.Unsubscribe(subscriber);
+                if (session.Tap.Count == 0)
                 {
                     // The queues of stalled clients can have grown the heap to many MB: hand it back to the system
                     // now, not at some later collection (a box runs for weeks).

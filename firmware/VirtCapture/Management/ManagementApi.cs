@@ -300,7 +300,7 @@ internal static class ManagementApi
             return Results.Conflict(new ApiError("no capture is running: POST /api/capture/start first"));
         }
 
-        return await LiveStream.StreamAsync(context, session.Pipeline, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen, management.Value.MaxLiveClients).ConfigureAwait(false) ?? Results.Empty;
+        return await LiveStream.StreamAsync(context, session, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen, management.Value.MaxLiveClients).ConfigureAwait(false) ?? Results.Empty;
     }
 
     private static async Task<IResult> PressAsync(string button, HttpContext context, GpioDriver driver, FrontPanel panel, IOptions<PanelOptions> options)

@@ -47,6 +47,8 @@ internal sealed class CapturePipeline : IDisposable
     private readonly PortLink[] _links;
     private readonly long[] _linkDownSince;
     private Exception? _error;
+    private IFrameAnnotator[] _annotators = [];
+    private ISegmentObserver[] _observers = [];
 
     /// <summary>Wires the stages together; <see cref="Start"/> runs them.</summary>
     public CapturePipeline(IFrameSource source, CaptureFilter filter, Slicer slicer, Func<byte[], Func<long, byte[]>, RingFileSet> ringFactory, PipelineSettings settings, TimeProvider time, ILogger log)
@@ -87,13 +89,16 @@ internal sealed class CapturePipeline : IDisposable
     /// Writer thread, after each segment is stored: observers that must see every frame (the VM inventory) read the
     /// segment in place, without a copy.
     /// </summary>
-    public SpanAction? SegmentWritten { get; set; }
 
-    /// <summary>A reader of written blocks.</summary>
-    public delegate void SpanAction(ReadOnlySpan<byte> blocks);
 
-    /// <summary>Copies of the written segments for live streams.</summary>
-    public LiveTap Tap { get; } = new();
+    /// <summary>
+    /// Adds a frame annotator (capture thread) before <see cref="Start"/>: features plug in here, the pipeline does
+    /// not know them.
+    /// </summary>
+    public void AddAnnotator(IFrameAnnotator annotator) => _annotators = [.. _annotators, annotator];
+
+    /// <summary>Adds a segment observer (writer thread) before <see cref="Start"/>.</summary>
+    public void AddObserver(ISegmentObserver observer) => _observers = [.. _observers, observer];
 
     /// <summary>The snaplen.</summary>
     public int Snaplen => _slicer.Snaplen;
@@ -215,8 +220,7 @@ internal sealed class CapturePipeline : IDisposable
             }
 
             _accepted[port]++;
-            var announcement = Vm.Announcement.Detect(frame, bytes);
-            var comment = announcement == Vm.AnnouncementKind.None ? default : AnnouncementComment(announcement, frame, bytes);
+            var comment = Annotate(frame, bytes);
             if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], _cancel.Token, comment))
             {
                 _pendingDrops[port] = 0;
@@ -291,11 +295,17 @@ internal sealed class CapturePipeline : IDisposable
     public PortLink Link(int port) => _source.GetLink(port);
 
     // Rare (a VM moved or came up): the allocation is for those frames only.
-    private byte[] AnnouncementComment(Vm.AnnouncementKind kind, in FrameRecord frame, ReadOnlySpan<byte> bytes)
+    private ReadOnlySpan<byte> Annotate(in FrameRecord frame, ReadOnlySpan<byte> bytes)
     {
-        Vm.EthernetView.TryRead(frame, bytes, out var eth);
-        var text = Vm.Announcement.Comment(kind, eth.Source, _settings.Families.Of(eth.Source), _source.Ports[frame.Port].Name, eth.Vlan);
-        return System.Text.Encoding.UTF8.GetBytes(text);
+        foreach (var annotator in _annotators)
+        {
+            if (annotator.Annotate(frame, bytes, _source.Ports[frame.Port]) is { } comment)
+            {
+                return comment;
+            }
+        }
+
+        return default;
     }
 
     private void CollectKernelDrops()
@@ -341,8 +351,10 @@ internal sealed class CapturePipeline : IDisposable
                         }
                     }
 
-                    SegmentWritten?.Invoke(segment.Data.AsSpan(0, segment.Length));
-                    Tap.Publish(segment);
+                    foreach (var observer in _observers)
+                    {
+                        observer.SegmentWritten(segment, _source.Ports);
+                    }
 
                     _buffer.Return(segment);
                 }
@@ -373,7 +385,11 @@ internal sealed class CapturePipeline : IDisposable
         finally
         {
             CloseRing();
-            Tap.Complete();
+            foreach (var observer in _observers)
+            {
+                observer.CaptureEnded();
+            }
+
             _completion.TrySetResult();
         }
     }

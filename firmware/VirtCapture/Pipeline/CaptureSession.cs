@@ -26,6 +26,9 @@ internal sealed class CaptureSession : IDisposable
     /// <summary>The running data path.</summary>
     public CapturePipeline Pipeline { get; }
 
+    /// <summary>Copies of what is written, for live streams (a segment observer of the pipeline).</summary>
+    public LiveTap Tap { get; } = new();
+
     /// <summary>The effective filter.</summary>
     public string Filter => _filter.Expression;
 
@@ -42,7 +45,9 @@ internal sealed class CaptureSession : IDisposable
             captureFilter = new CaptureFilter(filter, source.Ports, source.FiltersInKernel, vms);
             var slicer = new Slicer(snaplen);
             var pipeline = new CapturePipeline(source, captureFilter, slicer, (header, stats) => new RingFileSet(ring, header, stats, time, log, diskSpace) { IsProtected = isProtected ?? (static _ => false) }, settings, time, log);
-            return new CaptureSession(source, captureFilter, pipeline, log);
+            var session = new CaptureSession(source, captureFilter, pipeline, log);
+            pipeline.AddObserver(session.Tap);
+            return session;
         }
         catch
         {

@@ -5,7 +5,7 @@ namespace VirtCapture.Pipeline;
 /// slow to keep up loses segments (counted for it) and never slows the writer, let alone the capture. The number of
 /// subscribers is capped too, so that the memory all of them can hold is bounded.
 /// </summary>
-internal sealed class LiveTap
+internal sealed class LiveTap : ISegmentObserver
 {
     private readonly Lock _lock = new();
     private LiveSubscriber[] _subscribers = [];
@@ -46,7 +46,7 @@ internal sealed class LiveTap
     }
 
     /// <summary>Writer thread: hands a written segment to every subscriber that has room.</summary>
-    public void Publish(BufferSegment segment)
+    public void SegmentWritten(BufferSegment segment, IReadOnlyList<Hal.Frames.CapturePort> ports)
     {
         var subscribers = Volatile.Read(ref _subscribers);
         if (subscribers.Length == 0 || segment.Length == 0)
@@ -63,7 +63,7 @@ internal sealed class LiveTap
     }
 
     /// <summary>The capture ended: every stream ends after what it has.</summary>
-    public void Complete()
+    public void CaptureEnded()
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {

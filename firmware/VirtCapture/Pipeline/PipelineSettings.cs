@@ -15,8 +15,6 @@ internal sealed record PipelineSettings
     /// <summary>A partly filled segment is handed to the writer after this long (bounds what a power cut can take).</summary>
     public TimeSpan PublishAfter { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Hypervisor families, for the comments written on announcing frames.</summary>
-    public Vm.HypervisorFamilies Families { get; init; } = Vm.HypervisorFamilies.Default;
 
     /// <summary>Text for shb_hardware.</summary>
     public string Hardware { get; init; } = "VirtCapture simulated board";

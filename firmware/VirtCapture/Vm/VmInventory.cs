@@ -9,7 +9,7 @@ namespace VirtCapture.Vm;
 /// frames and bytes each way, rate; and the events (announcements, failovers, departures). The same code serves the
 /// running box and <c>virtcapture inventory</c>. Not thread-safe: one observer feeds it.
 /// </summary>
-internal sealed class VmInventory
+internal sealed class VmInventory : Pipeline.ISegmentObserver
 {
     private const int MaxAddresses = 8;
     private const int MaxEvents = 1000;
@@ -52,6 +52,14 @@ internal sealed class VmInventory
         {
             ObserveLocked(record, frame, port, portName);
         }
+    }
+
+    /// <inheritdoc/>
+    public void SegmentWritten(Pipeline.BufferSegment segment, IReadOnlyList<CapturePort> ports) => ObserveBlocks(segment.Data.AsSpan(0, segment.Length), ports);
+
+    /// <inheritdoc/>
+    public void CaptureEnded()
+    {
     }
 
     /// <summary>Takes every frame of a run of enhanced packet blocks (a written buffer segment), under one lock.</summary>

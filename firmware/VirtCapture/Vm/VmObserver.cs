@@ -27,10 +27,10 @@ internal sealed class VmObserver : BackgroundService
         Inventory.EventRaised += OnEvent;
         capture.SessionCreated += session =>
         {
-            // Attached before the capture starts, so even a replay that ends at once is seen whole; it runs on the
-            // writer thread over each stored segment in place.
-            var ports = session.Pipeline.Ports;
-            session.Pipeline.SegmentWritten = blocks => Inventory.ObserveBlocks(blocks, ports);
+            // Attached before the capture starts, so even a replay that ends at once is seen whole: announcements are
+            // marked on the capture thread, the inventory runs on the writer thread over each stored segment in place.
+            session.Pipeline.AddAnnotator(new AnnouncementAnnotator(Families));
+            session.Pipeline.AddObserver(Inventory);
             Volatile.Write(ref _watched, session);
         };
     }
