@@ -48,6 +48,9 @@ internal sealed class CapturePipeline : IDisposable
     private readonly long[] _linkDownSince;
     private Exception? _error;
     private IFrameAnnotator[] _annotators = [];
+
+    /// <summary>The source's ports as an array: indexed per frame, without an interface call.</summary>
+    private readonly CapturePort[] _ports;
     private ISegmentObserver[] _observers = [];
 
     /// <summary>Wires the stages together; <see cref="Start"/> runs them.</summary>
@@ -70,6 +73,7 @@ internal sealed class CapturePipeline : IDisposable
         _unstored = new long[ports];
         _writtenBefore = new long[ports];
         _links = Enumerable.Range(0, ports).Select(source.GetLink).ToArray();
+        _ports = [.. source.Ports];
         _linkDownSince = new long[ports];
         _startNs = NowNs();
         _buffer = new FrameBuffer(settings.BufferBytes, settings.SegmentBytes, ports, source.IsLive, settings.PublishAfter);
@@ -299,7 +303,7 @@ internal sealed class CapturePipeline : IDisposable
     {
         foreach (var annotator in _annotators)
         {
-            if (annotator.Annotate(frame, bytes, _source.Ports[frame.Port]) is { } comment)
+            if (annotator.Annotate(frame, bytes, _ports[frame.Port]) is { } comment)
             {
                 return comment;
             }

@@ -17,7 +17,7 @@ internal static class Mac
         });
 
     public static ulong Key(ReadOnlySpan<byte> mac) =>
-        ((ulong)mac[0] << 40) | ((ulong)mac[1] << 32) | ((ulong)mac[2] << 24) | ((ulong)mac[3] << 16) | ((ulong)mac[4] << 8) | mac[5];
+        ((ulong)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mac) << 16) | System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(mac[4..]);
 
     public static bool TryParse(string text, out byte[] mac)
     {

@@ -16,6 +16,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     private readonly HypervisorFamilies _families;
     private readonly long _idleNs;
     private readonly Dictionary<ulong, Entry> _entries = [];
+    private string[] _portNames = [];
 
     /// <summary>
     /// Each MAC and VLAN's entry whatever its port: frames to a VM cross the box the other way, on the other port
@@ -65,6 +66,13 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     /// <summary>Takes every frame of a run of enhanced packet blocks (a written buffer segment), under one lock.</summary>
     public void ObserveBlocks(ReadOnlySpan<byte> blocks, IReadOnlyList<CapturePort> ports)
     {
+        // The port names once per segment, not an interface call per frame.
+        if (_portNames.Length != ports.Count)
+        {
+            _portNames = [.. ports.Select(p => p.Name)];
+        }
+
+        var names = _portNames;
         lock (_lock)
         {
             while (true)
@@ -75,9 +83,9 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
                     return;
                 }
 
-                if (isFrame && frame.Port < ports.Count)
+                if (isFrame && frame.Port < names.Length)
                 {
-                    ObserveLocked(frame, data, frame.Port, ports[frame.Port].Name);
+                    ObserveLocked(frame, data, frame.Port, names[frame.Port]);
                 }
 
                 blocks = blocks[length..];
@@ -125,8 +133,9 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
             }
 
             Learn(source, eth);
-            var kind = Announcement.Detect(eth);
-            if (kind != AnnouncementKind.None)
+
+            // Only ARP, RARP and IPv6 (neighbour advertisements) can announce a VM: the rest skip the check.
+            if (eth.EtherType is 0x0806 or 0x8035 or 0x86dd && Announcement.Detect(eth) is var kind && kind != AnnouncementKind.None)
             {
                 Announced(source, kind, port, portName, ts);
             }
@@ -252,14 +261,10 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
 
     private static void AddAddress(Entry entry, ReadOnlySpan<byte> address)
     {
-        if (!address.ContainsAnyExcept((byte)0))
-        {
-            return;
-        }
-
-        // IPv4 addresses are marked with a bit no IPv4-compatible IPv6 address has, so the two never collide.
+        // IPv4 addresses are marked with a bit no IPv4-compatible IPv6 address has, so the two never collide. The
+        // same address as the talker's last one (nearly every frame) is settled by one comparison.
         var raw = address.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(address) | ((UInt128)1 << 64) : BinaryPrimitives.ReadUInt128BigEndian(address);
-        if (raw == entry.LastRaw)
+        if (raw == entry.LastRaw || !address.ContainsAnyExcept((byte)0))
         {
             return;
         }
