@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pipeline;
 
@@ -18,6 +19,12 @@ internal sealed class AnnouncementAnnotator : IFrameAnnotator
 
     public byte[]? Annotate(in FrameRecord frame, ReadOnlySpan<byte> bytes, CapturePort port)
     {
+        // Nearly every frame is neither ARP, RARP nor IPv6: one look at its type settles it before any decoding.
+        if (bytes.Length < 14 || !MayAnnounce(BinaryPrimitives.ReadUInt16BigEndian(bytes[12..]), frame.VlanTpid != 0, bytes))
+        {
+            return null;
+        }
+
         if (!EthernetView.TryRead(frame, bytes, out var eth))
         {
             return null;
@@ -28,4 +35,11 @@ internal sealed class AnnouncementAnnotator : IFrameAnnotator
             ? null
             : System.Text.Encoding.UTF8.GetBytes(Announcement.Comment(kind, eth.Source, _families.Of(eth.Source), port.Name, eth.Vlan));
     }
+
+    private static bool MayAnnounce(ushort type, bool tagStripped, ReadOnlySpan<byte> bytes) => type switch
+    {
+        0x0806 or 0x8035 or 0x86dd => true,
+        0x8100 or 0x88a8 when !tagStripped && bytes.Length >= 18 => BinaryPrimitives.ReadUInt16BigEndian(bytes[16..]) is 0x0806 or 0x8035 or 0x86dd,
+        _ => false,
+    };
 }

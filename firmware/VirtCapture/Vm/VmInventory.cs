@@ -17,6 +17,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     private readonly long _idleNs;
     private readonly Dictionary<ulong, Entry> _entries = [];
     private string[] _portNames = [];
+    private readonly RepeatKey _repeat = new();
 
     /// <summary>
     /// Each MAC and VLAN's entry whatever its port: frames to a VM cross the box the other way, on the other port
@@ -85,7 +86,11 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
 
                 if (isFrame && frame.Port < names.Length)
                 {
-                    ObserveLocked(frame, data, frame.Port, names[frame.Port]);
+                    if (!TryCountRepeat(frame, data))
+                    {
+                        ObserveLocked(frame, data, frame.Port, names[frame.Port]);
+                        RememberRepeatable(frame, data);
+                    }
                 }
 
                 blocks = blocks[length..];
@@ -93,8 +98,90 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         }
     }
 
+    /// <summary>
+    /// A frame with the same MACs, tag, port and IP source as the previous one (a bulk transfer, a flood) changes only
+    /// counters: it is counted here with two comparisons instead of being decoded again. ARP, RARP and ICMPv6 frames
+    /// never take this path, so no announcement and no address is missed.
+    /// </summary>
+    private bool TryCountRepeat(in FrameRecord record, ReadOnlySpan<byte> frame)
+    {
+        if (!_repeat.Valid || record.Port != _repeat.Port || frame.Length < _repeat.SourceAt + _repeat.SourceLength
+            || BinaryPrimitives.ReadUInt64LittleEndian(frame) != _repeat.Head
+            || BinaryPrimitives.ReadUInt64LittleEndian(frame[8..]) != _repeat.Tail
+            || BinaryPrimitives.ReadUInt16LittleEndian(frame[(_repeat.SourceAt - _repeat.TypeBack)..]) != _repeat.Type
+            || !frame.Slice(_repeat.SourceAt, _repeat.SourceLength).SequenceEqual(_repeat.Source.AsSpan(0, _repeat.SourceLength))
+            || _lastEntry is not { } source)
+        {
+            return false;
+        }
+
+        var ts = record.TimestampNs;
+        var bytes = record.WireLength;
+        LatestNs = Math.Max(LatestNs, ts);
+        source.FramesSent++;
+        source.BytesSent += bytes;
+        source.LastSeen = Math.Max(source.LastSeen, ts);
+        source.Gone = false;
+        if (_repeat.Unicast)
+        {
+            if (_destination is not null)
+            {
+                _destination.FramesReceived++;
+                _destination.BytesReceived += bytes;
+            }
+            else
+            {
+                _runFrames++;
+                _runBytes += bytes;
+            }
+        }
+
+        return true;
+    }
+
+    private void RememberRepeatable(in FrameRecord record, ReadOnlySpan<byte> frame)
+    {
+        _repeat.Valid = false;
+        if (record.VlanTpid != 0 || frame.Length < 14)
+        {
+            return;
+        }
+
+        var type = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
+        var typeAt = 12;
+        if (type is 0x8100 or 0x88a8 && frame.Length >= 18)
+        {
+            typeAt = 16;
+            type = BinaryPrimitives.ReadUInt16BigEndian(frame[16..]);
+        }
+
+        var payload = typeAt + 2;
+        (int At, int Length) source = type switch
+        {
+            0x0800 when frame.Length >= payload + 20 => (payload + 12, 4),
+            0x86dd when frame.Length >= payload + 40 && frame[payload + 6] != 58 => (payload + 8, 16),
+            _ => (0, 0),
+        };
+        if (source.Length == 0)
+        {
+            return;
+        }
+
+        _repeat.Head = BinaryPrimitives.ReadUInt64LittleEndian(frame);
+        _repeat.Tail = BinaryPrimitives.ReadUInt64LittleEndian(frame[8..]);
+        _repeat.Port = record.Port;
+        _repeat.TypeBack = source.At - typeAt;
+        _repeat.Type = BinaryPrimitives.ReadUInt16LittleEndian(frame[typeAt..]);
+        _repeat.SourceAt = source.At;
+        _repeat.SourceLength = source.Length;
+        frame.Slice(source.At, source.Length).CopyTo(_repeat.Source);
+        _repeat.Unicast = (frame[0] & 1) == 0;
+        _repeat.Valid = true;
+    }
+
     private void ObserveLocked(in FrameRecord record, ReadOnlySpan<byte> frame, int port, string portName)
     {
+        _repeat.Valid = false;
         if (!EthernetView.TryRead(record, frame, out var eth))
         {
             return;
@@ -345,5 +432,29 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         public double BytesPerSecond { get; set; }
 
         public bool Gone { get; set; }
+    }
+
+    /// <summary>What identifies the previous frame for <see cref="TryCountRepeat"/>.</summary>
+    private sealed class RepeatKey
+    {
+        public bool Valid { get; set; }
+
+        public ulong Head { get; set; }
+
+        public ulong Tail { get; set; }
+
+        public int Port { get; set; }
+
+        public int TypeBack { get; set; }
+
+        public ushort Type { get; set; }
+
+        public int SourceAt { get; set; }
+
+        public int SourceLength { get; set; }
+
+        public byte[] Source { get; } = new byte[16];
+
+        public bool Unicast { get; set; }
     }
 }
