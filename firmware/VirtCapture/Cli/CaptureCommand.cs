@@ -39,7 +39,7 @@ internal static class CaptureCommand
 
     internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null)
     {
-        var selection = Vm.VmSelection.Parse(vms, "--vm");
+        var effective = Vm.VmSelection.Filter(filter, vms, "--vm");
         var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
         if (!Directory.Exists(outputDirectory))
         {
@@ -65,7 +65,7 @@ internal static class CaptureCommand
         var ring = RingFor(output, ringOptions);
         var stopwatch = Stopwatch.StartNew();
         var source = new ReplayFrameSource(input);
-        using var session = CaptureSession.Create(source, filter, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance, vms: selection);
+        using var session = CaptureSession.Create(source, effective, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
         session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));
         session.Pipeline.Start();
         session.Pipeline.Completion.GetAwaiter().GetResult();

@@ -158,7 +158,8 @@ internal sealed class CaptureService : IHostedService, IDisposable
             Fault = null;
             SafeToUnplug = false;
             StorageProbe.EnsureWritable(_storage.Directory, "Storage:Directory", create: true);
-            var source = FrameSourceFactory.Create(_capture, _time, _log);
+            var filter = Vm.VmSelection.Filter(_capture.Filter, _capture.Vms);
+            var source = FrameSourceFactory.Create(_capture, filter, _time, _log);
             var ring = new RingSettings
             {
                 Directory = _storage.Directory,
@@ -174,7 +175,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
                 BufferBytes = _capture.BufferMB * (1L << 20),
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
             };
-            _session = CaptureSession.Create(source, _capture.Filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected, Vm.VmSelection.Parse(_capture.Vms));
+            _session = CaptureSession.Create(source, filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected);
             SessionCreated?.Invoke(_session);
             _session.Start();
         }

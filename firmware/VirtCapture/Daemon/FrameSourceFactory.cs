@@ -19,10 +19,10 @@ internal static class FrameSourceFactory
     /// <exception cref="UserErrorException">The backend cannot run here.</exception>
     /// <exception cref="PortSetupException">The ports cannot be prepared.</exception>
     /// <exception cref="CaptureDeviceException">A port cannot be opened.</exception>
-    public static IFrameSource Create(CaptureOptions options, TimeProvider time, ILogger log)
+    public static IFrameSource Create(CaptureOptions options, Pipeline.EffectiveFilter filter, TimeProvider time, ILogger log)
     {
         var ports = Ports(options);
-        var kernelFilter = Vm.VmSelection.Parse(options.Vms)?.KernelFilter(options.Filter) ?? options.Filter;
+        var kernelFilter = filter.Compiled;
         switch (options.Backend.ToUpperInvariant())
         {
             case "SYNTHETIC":

@@ -11,17 +11,24 @@ internal sealed class CaptureFilter : IDisposable
 {
     private readonly BpfFilterProgram?[] _byPort;
     private readonly List<BpfFilterProgram> _programs = [];
-    private readonly Vm.VmSelection? _vms;
+    private readonly IFrameCheck? _check;
 
-    /// <summary>Compiles <paramref name="expression"/> for every port's link type.</summary>
+    /// <summary>Compiles the user's <paramref name="expression"/> alone for every port's link type.</summary>
     /// <exception cref="FilterCompileException">The filter is invalid for one of the ports.</exception>
-    public CaptureFilter(string? expression, IReadOnlyList<CapturePort> ports, bool appliedInKernel, Vm.VmSelection? vms = null)
+    public CaptureFilter(string? expression, IReadOnlyList<CapturePort> ports, bool appliedInKernel)
+        : this(EffectiveFilter.Plain(expression), ports, appliedInKernel)
     {
+    }
+
+    /// <summary>Compiles the capture's <paramref name="filter"/> for every port's link type.</summary>
+    /// <exception cref="FilterCompileException">The filter is invalid for one of the ports.</exception>
+    public CaptureFilter(EffectiveFilter filter, IReadOnlyList<CapturePort> ports, bool appliedInKernel)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(ports);
-        var user = (expression ?? string.Empty).Trim();
-        _vms = vms;
-        Expression = vms?.EquivalentFilter(user) ?? user;
-        var compiled = vms?.KernelFilter(user) ?? user;
+        _check = filter.Check;
+        Expression = filter.Recorded;
+        var compiled = filter.Compiled;
         _byPort = new BpfFilterProgram?[ports.Count];
         try
         {
@@ -52,7 +59,7 @@ internal sealed class CaptureFilter : IDisposable
     public bool Accepts(in FrameRecord frame, ReadOnlySpan<byte> bytes)
     {
         var program = _byPort[frame.Port];
-        return (program is null || program.Matches(bytes, frame.WireLength)) && (_vms is null || _vms.Accepts(frame, bytes));
+        return (program is null || program.Matches(bytes, frame.WireLength)) && (_check is null || _check.Accepts(frame, bytes));
     }
 
     /// <inheritdoc/>

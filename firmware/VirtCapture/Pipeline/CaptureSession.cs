@@ -36,13 +36,13 @@ internal sealed class CaptureSession : IDisposable
     /// Builds the data path over <paramref name="source"/>; takes ownership of the source (disposed on failure).
     /// </summary>
     /// <exception cref="Hal.Bpf.FilterCompileException">The filter is invalid.</exception>
-    public static CaptureSession Create(IFrameSource source, string filter, int snaplen, RingSettings ring, PipelineSettings settings, TimeProvider time, ILogger log, Func<string, (long Free, long Total)>? diskSpace = null, Func<string, bool>? isProtected = null, Vm.VmSelection? vms = null)
+    public static CaptureSession Create(IFrameSource source, EffectiveFilter filter, int snaplen, RingSettings ring, PipelineSettings settings, TimeProvider time, ILogger log, Func<string, (long Free, long Total)>? diskSpace = null, Func<string, bool>? isProtected = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         CaptureFilter? captureFilter = null;
         try
         {
-            captureFilter = new CaptureFilter(filter, source.Ports, source.FiltersInKernel, vms);
+            captureFilter = new CaptureFilter(filter, source.Ports, source.FiltersInKernel);
             var slicer = new Slicer(snaplen);
             var pipeline = new CapturePipeline(source, captureFilter, slicer, (header, stats) => new RingFileSet(ring, header, stats, time, log, diskSpace) { IsProtected = isProtected ?? (static _ => false) }, settings, time, log);
             var session = new CaptureSession(source, captureFilter, pipeline, log);

@@ -8,7 +8,7 @@ namespace VirtCapture.Vm;
 /// where given, is checked on the frame afterwards, because libpcap's <c>vlan</c> keyword shifts the offsets of
 /// everything after it and cannot be combined safely for several VLANs.
 /// </summary>
-internal sealed class VmSelection
+internal sealed class VmSelection : Pipeline.IFrameCheck
 {
     private readonly (ulong Mac, int Vlan)[] _vms;
 
@@ -52,6 +52,19 @@ internal sealed class VmSelection
         }
 
         return new VmSelection([.. parsed]);
+    }
+
+    /// <summary>
+    /// The capture's one filter value: the user's filter narrowed to the VMs of <paramref name="vms"/> (MACs in the
+    /// compiled filter, VLANs checked after it), or the user's filter alone when no VM is selected.
+    /// </summary>
+    /// <exception cref="UserErrorException">An entry is not MAC[@VLAN]; the message names <paramref name="key"/>.</exception>
+    public static Pipeline.EffectiveFilter Filter(string? user, IReadOnlyList<string>? vms, string key = "Capture:Vms")
+    {
+        var plain = Pipeline.EffectiveFilter.Plain(user);
+        return Parse(vms, key) is { } selection
+            ? plain with { Compiled = selection.KernelFilter(plain.User), Recorded = selection.EquivalentFilter(plain.User), Check = selection.HasVlans ? selection : null }
+            : plain;
     }
 
     /// <summary>The filter the kernel runs: the user's filter and the VMs' MACs.</summary>

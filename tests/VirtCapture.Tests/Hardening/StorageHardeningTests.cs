@@ -42,7 +42,7 @@ public sealed class StorageHardeningTests : IDisposable
         var input = TrafficFile.Generate(_dir.File("big.pcap"), 40_000, seed: 6);
         using var disk = new SmallDisk(8);
         var ring = new RingSettings { Directory = disk.Path, MaxFileBytes = 1_000_000, OnFull = StorageFullPolicy.Stop, FsyncInterval = TimeSpan.FromSeconds(1) };
-        using var session = CaptureSession.Create(new ReplayFrameSource(input), string.Empty, 262144, ring, new PipelineSettings(), TimeProvider.System, NullLogger.Instance);
+        using var session = CaptureSession.Create(new ReplayFrameSource(input), EffectiveFilter.Plain(string.Empty), 262144, ring, new PipelineSettings(), TimeProvider.System, NullLogger.Instance);
         session.Pipeline.Start();
         session.Pipeline.Completion.Wait(TimeSpan.FromMinutes(2));
         Assert.Null(session.Pipeline.Error);

@@ -18,7 +18,7 @@ public sealed class CapturePipelineTests : IDisposable
     {
         using var session = CaptureSession.Create(
             new SyntheticFrameSource(["A", "B"], 20_000),
-            "not (tcp or (vlan and tcp))",
+            EffectiveFilter.Plain("not (tcp or (vlan and tcp))"),
             128,
             new RingSettings { Directory = _dir.Path, MaxFileBytes = 150_000 },
             new PipelineSettings(),
@@ -66,7 +66,7 @@ public sealed class CapturePipelineTests : IDisposable
     {
         using var session = CaptureSession.Create(
             new BurstFrameSource(60_000, 1500),
-            string.Empty,
+            EffectiveFilter.Plain(string.Empty),
             262144,
             new RingSettings { Directory = _dir.Path },
             new PipelineSettings { BufferBytes = 4 * 65536, SegmentBytes = 65536 },
