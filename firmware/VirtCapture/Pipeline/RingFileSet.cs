@@ -58,13 +58,13 @@ internal sealed class RingFileSet : IDisposable
         Directory.CreateDirectory(settings.SingleFile is { } single ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(single))! : settings.Directory);
         if (settings.SingleFile is null)
         {
-            foreach (var file in ExistingFiles(settings.Directory, settings.Prefix))
+            foreach (var file in RingNames.ExistingFiles(settings.Directory, settings.Prefix))
             {
                 _finished.Add(file);
             }
 
             // Every file of the prefix counts, set-aside ones (.damaged) too: a sequence number is never used twice.
-            _nextSequence = HighestSequence(settings.Directory, settings.Prefix) + 1;
+            _nextSequence = RingNames.HighestSequence(settings.Directory, settings.Prefix) + 1;
         }
     }
 
@@ -277,48 +277,6 @@ internal sealed class RingFileSet : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _current?.Dispose();
 
-    /// <summary>Finished ring files of <paramref name="prefix"/> in a directory, oldest first.</summary>
-    public static List<RingFile> ExistingFiles(string directory, string prefix)
-    {
-        var files = new List<RingFile>();
-        if (!Directory.Exists(directory))
-        {
-            return files;
-        }
-
-        foreach (var path in Directory.EnumerateFiles(directory, prefix + "_*.pcapng"))
-        {
-            if (TryParseSequence(System.IO.Path.GetFileName(path), prefix) is { } sequence)
-            {
-                files.Add(new RingFile(path, sequence));
-            }
-        }
-
-        files.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        return files;
-    }
-
-    private static long HighestSequence(string directory, string prefix)
-    {
-        long highest = 0;
-        foreach (var path in Directory.EnumerateFiles(directory, prefix + "_*"))
-        {
-            if (TryParseSequence(System.IO.Path.GetFileName(path), prefix) is { } sequence)
-            {
-                highest = Math.Max(highest, sequence);
-            }
-        }
-
-        return highest;
-    }
-
-    private static long? TryParseSequence(string name, string prefix)
-    {
-        var rest = name.AsSpan(prefix.Length + 1);
-        var underscore = rest.IndexOf('_');
-        return underscore > 0 && long.TryParse(rest[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
-    }
-
     private bool MustRotateBefore(int pendingBytes, long ts)
     {
         if (_settings.SingleFile is not null)
@@ -352,8 +310,7 @@ internal sealed class RingFileSet : IDisposable
             }
 
             _currentSequence = _nextSequence++;
-            var stamp = DateTimeOffset.FromUnixTimeMilliseconds(nowNs / 1_000_000).UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-            path = System.IO.Path.Combine(_settings.Directory, $"{_settings.Prefix}_{_currentSequence:D6}_{stamp}.pcapng{PartSuffix}");
+            path = System.IO.Path.Combine(_settings.Directory, RingNames.Name(_settings.Prefix, _currentSequence, nowNs) + PartSuffix);
         }
 
         _current = new PcapngWriter(path, _header);
@@ -367,40 +324,26 @@ internal sealed class RingFileSet : IDisposable
     {
         while (true)
         {
-            // The file being written, or about to be opened, counts as one of the ring's files.
-            var tooMany = forNewFile && _settings.MaxFiles > 0 && _finished.Count + 1 > _settings.MaxFiles;
             var (free, total) = _diskSpace(_settings.Directory);
-            var floor = (long)(total * _settings.MinFreePercent / 100);
-            var tooFull = total > 0 && free - bytesNeeded < floor;
-            if (!tooMany && !tooFull)
+            var decision = RetentionPolicy.Decide(_settings, _finished, IsProtected, free, total, forNewFile, bytesNeeded);
+            if (decision.MayProceed)
             {
                 return true;
             }
 
-            var reason = tooMany ? $"the ring holds its maximum of {_settings.MaxFiles} files"
-                : _settings.MinFreePercent > 0 ? $"free space is below {_settings.MinFreePercent}% (with room for the next {bytesNeeded / 1024} KiB)"
-                : $"the disk is full (less than the next {bytesNeeded / 1024} KiB free)";
-            if (_settings.OnFull == StorageFullPolicy.Stop)
+            if (decision.StopReason is { } stop)
             {
-                Log.RingFull(_log, reason, "stopping the capture and keeping every file (Storage:OnFull=Stop)");
-                Stop(reason, _fileStartNs);
+                Log.RingFull(_log, decision.Reason!, _settings.OnFull == StorageFullPolicy.Stop ? "stopping the capture and keeping every file (Storage:OnFull=Stop)" : "stopping the capture: " + stop);
+                Stop(stop, _fileStartNs);
                 return false;
             }
 
-            var victim = _finished.Find(f => !IsProtected(f.Path));
-            if (victim is null)
-            {
-                var why = _finished.Count == 0 ? " and there is no older file to delete" : " and every older file is protected";
-                Log.RingFull(_log, reason, why.TrimStart() + ": stopping the capture");
-                Stop(reason + why, _fileStartNs);
-                return false;
-            }
-
+            var victim = decision.Victim!;
             _finished.Remove(victim);
             try
             {
                 File.Delete(victim.Path);
-                Log.FileDeleted(_log, victim.Path, reason);
+                Log.FileDeleted(_log, victim.Path, decision.Reason!);
             }
             catch (IOException e)
             {

@@ -1,0 +1,46 @@
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// The ring's retention as one pure function of the files it holds and the disk: the file count limit, the free-space
+/// floor, room for the next write whatever the floor, MARK protection and the OnFull policy. No I/O, no clock: the
+/// ring measures, asks, and carries out the answer.
+/// </summary>
+internal static class RetentionPolicy
+{
+    /// <summary>Decides before a write of <paramref name="bytesNeeded"/> bytes (or a new file).</summary>
+    /// <param name="settings">MaxFiles, MinFreePercent, OnFull.</param>
+    /// <param name="finished">The ring's closed files, oldest first.</param>
+    /// <param name="isProtected">Whether a file is protected by a MARK.</param>
+    /// <param name="free">Free bytes on the disk now.</param>
+    /// <param name="total">Size of the disk (0 when unknown: no space limit applies).</param>
+    /// <param name="forNewFile">A new file is about to be opened (it counts against MaxFiles).</param>
+    /// <param name="bytesNeeded">Bytes the next write may put on the disk.</param>
+    public static RetentionDecision Decide(RingSettings settings, IReadOnlyList<RingFile> finished, Func<string, bool> isProtected, long free, long total, bool forNewFile, long bytesNeeded)
+    {
+        var tooMany = forNewFile && settings.MaxFiles > 0 && finished.Count + 1 > settings.MaxFiles;
+        var floor = (long)(total * settings.MinFreePercent / 100);
+        var tooFull = total > 0 && free - bytesNeeded < floor;
+        if (!tooMany && !tooFull)
+        {
+            return RetentionDecision.Proceed;
+        }
+
+        var reason = tooMany ? $"the ring holds its maximum of {settings.MaxFiles} files"
+            : settings.MinFreePercent > 0 ? $"free space is below {settings.MinFreePercent}% (with room for the next {bytesNeeded / 1024} KiB)"
+            : $"the disk is full (less than the next {bytesNeeded / 1024} KiB free)";
+        if (settings.OnFull == StorageFullPolicy.Stop)
+        {
+            return new RetentionDecision(null, reason, reason);
+        }
+
+        foreach (var file in finished)
+        {
+            if (!isProtected(file.Path))
+            {
+                return new RetentionDecision(file, null, reason);
+            }
+        }
+
+        return new RetentionDecision(null, reason + (finished.Count == 0 ? " and there is no older file to delete" : " and every older file is protected"), reason);
+    }
+}
