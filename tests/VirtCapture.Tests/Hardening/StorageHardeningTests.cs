@@ -48,7 +48,9 @@ public sealed class StorageHardeningTests : IDisposable
         Assert.Null(session.Pipeline.Error);
         Assert.True(session.Pipeline.Ring.Stopped, "the ring stopped on the full disk");
         var counters = session.Pipeline.Counters().Single();
-        Assert.Equal(40_000, counters.Accepted);
+        // The capture ends when the ring stops, so how many frames were read by then depends on timing; what may not
+        // happen is a frame accepted and then neither written nor counted as dropped.
+        Assert.InRange(counters.Accepted, 1, 40_000);
         Assert.True(counters.Written > 0 && counters.Written < 40_000, $"{counters.Written} written");
         Assert.Equal(counters.Accepted, counters.Written + counters.BufferDropped);
         var files = Directory.GetFiles(disk.Path);
