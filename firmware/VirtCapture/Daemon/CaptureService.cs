@@ -241,6 +241,36 @@ internal sealed class CaptureService : IHostedService, IDisposable
         return n;
     }
 
+    /// <summary>The box now: the one read of the capture, its counters, links and disk that everything shows.</summary>
+    public BoxSnapshot Snapshot()
+    {
+        var session = _session;
+        var pipeline = session?.Pipeline;
+        var ports = pipeline is null ? [] : pipeline.Counters().Select((c, p) => new PortSnapshot(c, pipeline.Ports[p].Description, pipeline.Link(p))).ToArray();
+        long free = 0, total = 0;
+        try
+        {
+            (free, total) = _probe.Measure(_storage.Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A disk that cannot be measured reads as unknown (0): the fault says why when the capture trips on it.
+        }
+
+        return new BoxSnapshot(
+            Activity,
+            Fault ?? pipeline?.Error?.Message,
+            SafeToUnplug,
+            pipeline?.Ring.Stopped ?? false,
+            pipeline?.Ring.StopReason,
+            Path.GetFileName(pipeline?.Ring.CurrentPath),
+            pipeline?.Ring.BytesWritten ?? 0,
+            session,
+            ports,
+            free,
+            total);
+    }
+
     public void Dispose() => _statusTimer?.Dispose();
 
     private static void Copy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] T>(T from, T to)
@@ -256,20 +286,19 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
     private void ReportStatus()
     {
-        var session = _session;
-        if (session is null)
+        var now = Snapshot();
+        if (now.Session is null)
         {
-            Log.Status(_log, Fault is null ? "idle: no capture running" : $"FAULT: {Fault}");
+            Log.Status(_log, now.Fault is null ? "idle: no capture running" : $"FAULT: {now.Fault}");
             return;
         }
 
-        var parts = session.Pipeline.Counters().Select((c, p) =>
+        var parts = now.Ports.Select(p =>
         {
-            var link = session.Pipeline.Link(p);
-            var state = link.Up ? (link.SpeedMbps > 0 ? $"up {link.SpeedMbps} Mb/s" : "up") : "DOWN";
-            return $"{c.Port} [{state}]: {c.Written} written, {c.FilteredOut} filtered, {c.Dropped} dropped";
+            var state = p.Link.Up ? (p.Link.SpeedMbps > 0 ? $"up {p.Link.SpeedMbps} Mb/s" : "up") : "DOWN";
+            return $"{p.Counters.Port} [{state}]: {p.Counters.Written} written, {p.Counters.FilteredOut} filtered, {p.Counters.Dropped} dropped";
         });
-        var stop = session.Pipeline.Ring.Stopped ? $" STOPPED ({session.Pipeline.Ring.StopReason})" : string.Empty;
-        Log.Status(_log, $"capturing{stop}: {string.Join("; ", parts)}; file {Path.GetFileName(session.Pipeline.Ring.CurrentPath) ?? "-"}");
+        var stop = now.RingStopped ? $" STOPPED ({now.RingStopReason})" : string.Empty;
+        Log.Status(_log, $"capturing{stop}: {string.Join("; ", parts)}; file {now.CurrentFile ?? "-"}");
     }
 }

@@ -51,30 +51,26 @@ internal static class ManagementApi
 
     private static IResult Status(CaptureService capture, FrontPanel panel, CaptureCatalog catalog, Vm.VmObserver vms, IOptions<Vm.VmOptions> vmOptions)
     {
-        var session = capture.Session;
-        var ports = session is null ? [] : session.Pipeline.Counters().Select((c, p) =>
-        {
-            var link = session.Pipeline.Link(p);
-            return new PortStatus(c.Port, session.Pipeline.Ports[p].Description, new LinkStatus(link.Up, link.SpeedMbps, link.Changes), new CounterStatus(c.Received, c.KernelDropped, c.FilteredOut, c.Accepted, c.BufferDropped, c.Written));
-        }).ToArray();
-        var (free, total) = SafeMeasure(capture);
+        var now = capture.Snapshot();
+        var ports = now.Ports.Select(p => new PortStatus(p.Counters.Port, p.Description, new LinkStatus(p.Link.Up, p.Link.SpeedMbps, p.Link.Changes),
+            new CounterStatus(p.Counters.Received, p.Counters.KernelDropped, p.Counters.FilteredOut, p.Counters.Accepted, p.Counters.BufferDropped, p.Counters.Written))).ToArray();
         var files = catalog.List();
-        var storage = new StorageStatus(capture.Storage.Directory, free, total, total > 0 ? Math.Round(100.0 * (total - free) / total, 1) : 0, files.Count, files.Sum(f => f.Size), capture.Protection.Names, capture.RingStopped);
+        var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, files.Sum(f => f.Size), capture.Protection.Names, now.RingStopped);
         var leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off");
         return Results.Ok(new StatusResponse(
-            capture.Activity.ToString().ToLowerInvariant(),
-            capture.Fault ?? session?.Pipeline.Error?.Message,
-            capture.SafeToUnplug,
+            now.Activity.ToString().ToLowerInvariant(),
+            now.Fault,
+            now.SafeToUnplug,
             capture.Capture.Mode,
             capture.Capture.Backend,
             capture.Capture.Filter,
             capture.Capture.Snaplen,
-            Path.GetFileName(session?.Pipeline.Ring.CurrentPath),
+            now.CurrentFile,
             ports,
             storage,
             leds,
             panel.Board.Name,
-            Capacity(capture, vms, vmOptions.Value, free, files),
+            Capacity(capture, vms, vmOptions.Value, now, files),
             (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
             typeof(ManagementApi).Assembly.GetName().Version?.ToString(3)));
     }
@@ -341,12 +337,12 @@ internal static class ManagementApi
         return Results.Ok(new ButtonResponse(name, request!.Action!));
     }
 
-    private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, long free, IReadOnlyList<CaptureFileSummary> files)
+    private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, BoxSnapshot now, IReadOnlyList<CaptureFileSummary> files)
     {
+        var (free, total) = (now.DiskFree, now.DiskTotal);
         var inventory = vms.Inventory.Snapshot();
         var fps = inventory.Where(v => !v.Gone).Sum(v => v.FramesPerSecond);
         var bytesPerSecond = inventory.Where(v => !v.Gone).Sum(v => v.BytesPerSecond);
-        var (_, total) = SafeMeasure(capture);
         var floor = (long)(total * capture.Storage.MinFreePercent / 100);
         var usable = Math.Max(0, free - floor) + files.Sum(f => f.Size);
         var storage = capture.Storage;
@@ -359,16 +355,5 @@ internal static class ManagementApi
         return Vm.CapacityAdvisor.Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, capture.Capture.Snaplen, options.TargetRetentionHours, inventory, maxHours);
     }
 
-    private static (long Free, long Total) SafeMeasure(CaptureService capture)
-    {
-        try
-        {
-            return capture.Probe.Measure(capture.Storage.Directory);
-        }
-        catch (IOException)
-        {
-            return (0, 0);
-        }
-    }
 
 }

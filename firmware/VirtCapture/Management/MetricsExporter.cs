@@ -19,7 +19,7 @@ internal sealed class MetricsExporter
     private readonly Gauge _fault;
     private readonly Gauge _link;
     private long _bytesBase;
-    private CaptureSessionKey? _lastSession;
+    private object? _lastSession;
 
     public MetricsExporter(CaptureService capture)
     {
@@ -44,27 +44,18 @@ internal sealed class MetricsExporter
 
     private void Update()
     {
-        _state.Set(_capture.Activity switch { CaptureActivity.Capturing => 1, CaptureActivity.Stopping => 2, _ => 0 });
-        _fault.Set(_capture.HasFault ? 1 : 0);
-        try
-        {
-            var (free, total) = _capture.Probe.Measure(_capture.Storage.Directory);
-            _diskFree.Set(free);
-            _diskTotal.Set(total);
-        }
-        catch (IOException)
-        {
-        }
-
-        var session = _capture.Session;
-        if (session is null)
+        var now = _capture.Snapshot();
+        _state.Set(now.Activity switch { CaptureActivity.Capturing => 1, CaptureActivity.Stopping => 2, _ => 0 });
+        _fault.Set(now.Fault is not null ? 1 : 0);
+        _diskFree.Set(now.DiskFree);
+        _diskTotal.Set(now.DiskTotal);
+        if (now.Session is null)
         {
             return;
         }
 
         // Counters restart with every capture; the exported ones only ever grow, so each session adds to a base.
-        var key = new CaptureSessionKey(session);
-        if (_lastSession != key)
+        if (!ReferenceEquals(_lastSession, now.Session))
         {
             foreach (var (k, v) in _last)
             {
@@ -73,23 +64,22 @@ internal sealed class MetricsExporter
 
             _last.Clear();
             _bytesBase = (long)_bytesWritten.Value;
-            _lastSession = key;
+            _lastSession = now.Session;
         }
 
-        var counters = session.Pipeline.Counters();
-        for (var p = 0; p < counters.Count; p++)
+        foreach (var port in now.Ports)
         {
-            var c = counters[p];
+            var c = port.Counters;
             Set(c.Port, "received", c.Received);
             Set(c.Port, "kernel_dropped", c.KernelDropped);
             Set(c.Port, "filtered_out", c.FilteredOut);
             Set(c.Port, "accepted", c.Accepted);
             Set(c.Port, "buffer_dropped", c.BufferDropped);
             Set(c.Port, "written", c.Written);
-            _link.WithLabels(c.Port).Set(session.Pipeline.Link(p).Up ? 1 : 0);
+            _link.WithLabels(c.Port).Set(port.Link.Up ? 1 : 0);
         }
 
-        _bytesWritten.IncTo(_bytesBase + session.Pipeline.Ring.BytesWritten);
+        _bytesWritten.IncTo(_bytesBase + now.BytesWritten);
     }
 
     private void Set(string port, string stage, long value)
@@ -98,5 +88,4 @@ internal sealed class MetricsExporter
         _frames.WithLabels(port, stage).IncTo(_base.GetValueOrDefault((port, stage)) + value);
     }
 
-    private sealed record CaptureSessionKey(Pipeline.CaptureSession Session);
 }

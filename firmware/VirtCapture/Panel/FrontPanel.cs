@@ -110,50 +110,41 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     /// <summary>Gathers the firmware's state for the LED rules.</summary>
     public PanelState Snapshot()
     {
-        var session = _capture.Session;
+        var now = _capture.Snapshot();
         PortView? a = null, b = null;
         var dropped = 0L;
-        if (session is not null && _capture.Activity != CaptureActivity.Idle)
+        if (now.Session is not null && now.Activity != CaptureActivity.Idle)
         {
-            var counters = session.Pipeline.Counters();
-            if (_lastReceived.Length != counters.Count)
+            if (_lastReceived.Length != now.Ports.Count)
             {
-                _lastReceived = new long[counters.Count];
+                _lastReceived = new long[now.Ports.Count];
             }
 
-            var views = new PortView[counters.Count];
-            for (var p = 0; p < counters.Count; p++)
+            var views = new PortView[now.Ports.Count];
+            for (var p = 0; p < now.Ports.Count; p++)
             {
-                views[p] = new PortView(session.Pipeline.Link(p).Up, counters[p].Received != _lastReceived[p]);
-                _lastReceived[p] = counters[p].Received;
-                dropped += counters[p].Dropped;
+                var counters = now.Ports[p].Counters;
+                views[p] = new PortView(now.Ports[p].Link.Up, counters.Received != _lastReceived[p]);
+                _lastReceived[p] = counters.Received;
+                dropped += counters.Dropped;
             }
 
             a = views.Length > 0 ? views[0] : null;
             b = views.Length > 1 ? views[1] : null;
         }
 
-        var now = _time.GetTimestamp();
+        var time = _time.GetTimestamp();
         if (dropped > _lastDropped)
         {
-            _lastDropAt = now;
+            _lastDropAt = time;
         }
 
         _lastDropped = dropped;
-        var recentDrop = _lastDropAt != long.MinValue && _time.GetElapsedTime(_lastDropAt, now) < DropHold;
-        var storage = _capture.Storage;
-        double used;
-        try
-        {
-            used = _capture.Probe.UsedPercent(storage.Directory);
-        }
-        catch (IOException)
-        {
-            used = 0;
-        }
-
-        var full = _capture.RingStopped || (storage.MinFreePercent > 0 && 100 - used < storage.MinFreePercent);
-        return new PanelState(_ready, _capture.SafeToUnplug, _capture.Activity, a, b, recentDrop, used, full, _capture.HasFault);
+        var recentDrop = _lastDropAt != long.MinValue && _time.GetElapsedTime(_lastDropAt, time) < DropHold;
+        var used = now.DiskUsedPercent;
+        var minFree = _capture.Storage.MinFreePercent;
+        var full = now.RingStopped || (minFree > 0 && now.DiskTotal > 0 && 100 - used < minFree);
+        return new PanelState(_ready, now.SafeToUnplug, now.Activity, a, b, recentDrop, used, full, now.Fault is not null);
     }
 
     public void Dispose()
