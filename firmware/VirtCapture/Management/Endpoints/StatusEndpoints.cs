@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using VirtCapture.Daemon;
+using VirtCapture.Management;
+using VirtCapture.Management.Contracts;
+using VirtCapture.Panel;
+
+namespace VirtCapture.Management.Endpoints;
+
+/// <summary>GET /api/status: the box now, from its one snapshot, with the panel, the files and the capacity advice.</summary>
+internal static class StatusEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/status", Status);
+    }
+
+    private static IResult Status(CaptureService capture, FrontPanel panel, CaptureCatalog catalog, Vm.VmObserver vms, IOptions<Vm.VmOptions> vmOptions)
+    {
+        var now = capture.Snapshot();
+        var ports = now.Ports.Select(p => new PortStatus(p.Counters.Port, p.Description, new LinkStatus(p.Link.Up, p.Link.SpeedMbps, p.Link.Changes),
+            new CounterStatus(p.Counters.Received, p.Counters.KernelDropped, p.Counters.FilteredOut, p.Counters.Accepted, p.Counters.BufferDropped, p.Counters.Written))).ToArray();
+        var files = catalog.List();
+        var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, files.Sum(f => f.Size), capture.Protection.Names, now.RingStopped);
+        var leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off");
+        return Results.Ok(new StatusResponse(
+            now.Activity.ToString().ToLowerInvariant(),
+            now.Fault,
+            now.SafeToUnplug,
+            capture.Capture.Mode,
+            capture.Capture.Backend,
+            capture.Capture.Filter,
+            capture.Capture.Snaplen,
+            now.CurrentFile,
+            ports,
+            storage,
+            leds,
+            panel.Board.Name,
+            Capacity(capture, vms, vmOptions.Value, now, files),
+            (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
+            typeof(ManagementApi).Assembly.GetName().Version?.ToString(3)));
+    }
+
+    private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, BoxSnapshot now, IReadOnlyList<CaptureFileSummary> files)
+    {
+        var (free, total) = (now.DiskFree, now.DiskTotal);
+        var inventory = vms.Inventory.Snapshot();
+        var fps = inventory.Where(v => !v.Gone).Sum(v => v.FramesPerSecond);
+        var bytesPerSecond = inventory.Where(v => !v.Gone).Sum(v => v.BytesPerSecond);
+        var floor = (long)(total * capture.Storage.MinFreePercent / 100);
+        var usable = Math.Max(0, free - floor) + files.Sum(f => f.Size);
+        var storage = capture.Storage;
+        if (storage.MaxFiles > 0 && storage.FileSizeMB > 0)
+        {
+            usable = Math.Min(usable, storage.MaxFiles * storage.FileSizeMB * 1_000_000L);
+        }
+
+        var maxHours = storage.MaxFiles > 0 && storage.FileDurationSeconds > 0 ? storage.MaxFiles * (double)storage.FileDurationSeconds / 3600 : double.PositiveInfinity;
+        return Vm.CapacityAdvisor.Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, capture.Capture.Snaplen, options.TargetRetentionHours, inventory, maxHours);
+    }
+}
