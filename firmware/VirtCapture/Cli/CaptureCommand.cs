@@ -57,9 +57,9 @@ internal static class CaptureCommand
             snaplen = Slicer.MaxSnaplen;
         }
 
-        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        if (Slicer.Problem(snaplen, "-s") is { } problem)
         {
-            throw new UserErrorException($"-s {snaplen}: the snaplen must be 0 or between 14 and {Slicer.MaxSnaplen}");
+            throw new UserErrorException($"{problem} (or 0 for {Slicer.MaxSnaplen})");
         }
 
         var ring = RingFor(output, ringOptions);

@@ -13,9 +13,9 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
         var failures = new List<string>();
         OneOf(failures, "Capture:Mode", options.Mode, CaptureOptions.Modes);
         OneOf(failures, "Capture:Backend", options.Backend, CaptureOptions.Backends);
-        if (options.Snaplen is < 14 or > Slicer.MaxSnaplen)
+        if (Slicer.Problem(options.Snaplen, "Capture:Snaplen") is { } snaplen)
         {
-            failures.Add($"Capture:Snaplen must be between 14 and {Slicer.MaxSnaplen}, got {options.Snaplen}");
+            failures.Add(snaplen);
         }
 
         if (options.BufferMB is < 4 or > 4096)

@@ -14,10 +14,17 @@ public sealed class Slicer
     /// <summary>The largest snaplen accepted (libpcap's own ceiling).</summary>
     public const int MaxSnaplen = 262144;
 
+    /// <summary>The smallest: an Ethernet header.</summary>
+    public const int MinSnaplen = 14;
+
+    /// <summary>The one check of a snaplen: null when valid, else the reason, naming <paramref name="key"/>.</summary>
+    public static string? Problem(int? snaplen, string key) =>
+        snaplen is null or (>= MinSnaplen and <= MaxSnaplen) ? null : $"{key} must be between {MinSnaplen} and {MaxSnaplen}, got {snaplen}";
+
     /// <summary>Creates a slicer.</summary>
     public Slicer(int snaplen)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(snaplen, 14);
+        ArgumentOutOfRangeException.ThrowIfLessThan(snaplen, MinSnaplen);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(snaplen, MaxSnaplen);
         Snaplen = snaplen;
     }

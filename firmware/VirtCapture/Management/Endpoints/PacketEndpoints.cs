@@ -36,9 +36,9 @@ internal static class PacketEndpoints
             return Results.BadRequest(new ApiError($"filter: at most {CaptureEndpoints.MaxFilterLength} characters"));
         }
 
-        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        if (Slicer.Problem(snaplen, "snaplen") is { } problem)
         {
-            return Results.BadRequest(new ApiError($"snaplen must be between 14 and {Slicer.MaxSnaplen}"));
+            return Results.BadRequest(new ApiError(problem));
         }
 
         return await PacketQuery.StreamAsync(context, catalog, fromNs, toNs, filter ?? string.Empty, port, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
@@ -51,9 +51,9 @@ internal static class PacketEndpoints
             return Results.BadRequest(new ApiError($"filter: at most {CaptureEndpoints.MaxFilterLength} characters"));
         }
 
-        if (snaplen is < 14 or > Slicer.MaxSnaplen)
+        if (Slicer.Problem(snaplen, "snaplen") is { } problem)
         {
-            return Results.BadRequest(new ApiError($"snaplen must be between 14 and {Slicer.MaxSnaplen}"));
+            return Results.BadRequest(new ApiError(problem));
         }
 
         var session = capture.Session;
