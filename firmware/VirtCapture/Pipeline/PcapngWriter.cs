@@ -1,3 +1,4 @@
+using VirtCapture.Hal.Interop;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 

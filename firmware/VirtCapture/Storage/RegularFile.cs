@@ -1,5 +1,6 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using VirtCapture.Hal.Interop;
+using static VirtCapture.Hal.Interop.FileStatusNative;
 
 namespace VirtCapture.Storage;
 
@@ -7,26 +8,13 @@ namespace VirtCapture.Storage;
 /// Opens and inspects capture files without following symbolic links and without blocking on FIFOs or devices:
 /// a name in the capture directory reaches a regular file in that directory, or nothing.
 /// </summary>
-internal static partial class RegularFile
+internal static class RegularFile
 {
-    private const int ORdOnly = 0;
-    private const int ONonBlock = 0x800;
-    private const int OCloExec = 0x80000;
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
-    private const uint StatxType = 0x1;
-    private const ushort TypeMask = 0xF000;
-    private const ushort TypeRegular = 0x8000;
-
-    /// <summary>O_NOFOLLOW differs by architecture: 0x20000 on x86, 0x8000 on arm64.</summary>
-    private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
-
     /// <summary>True when <paramref name="path"/> itself (not what a link points to) is a regular file.</summary>
     public static bool Is(string path)
     {
         var buffer = default(StatxBuffer);
-        return statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, ref buffer) == 0 && (buffer.Mode & TypeMask) == TypeRegular;
+        return Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, ref buffer) == 0 && (buffer.Mode & TypeMask) == TypeRegular;
     }
 
     /// <summary>
@@ -35,7 +23,7 @@ internal static partial class RegularFile
     /// </summary>
     public static FileStream? OpenRead(string path, int bufferSize = 4096)
     {
-        var fd = open(path, ORdOnly | ONonBlock | OCloExec | ONoFollow);
+        var fd = Open(path, ORdOnly | ONonBlock | OCloExec | ONoFollow);
         if (fd < 0)
         {
             return null;
@@ -43,7 +31,7 @@ internal static partial class RegularFile
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         var buffer = default(StatxBuffer);
-        if (statx(fd, string.Empty, AtEmptyPath, StatxType, ref buffer) != 0 || (buffer.Mode & TypeMask) != TypeRegular)
+        if (Statx(fd, string.Empty, AtEmptyPath, StatxType, ref buffer) != 0 || (buffer.Mode & TypeMask) != TypeRegular)
         {
             handle.Dispose();
             return null;
@@ -51,10 +39,4 @@ internal static partial class RegularFile
 
         return new FileStream(handle, FileAccess.Read, bufferSize);
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int statx(int directoryFd, string path, int flags, uint mask, ref StatxBuffer buffer);
 }

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using VirtCapture.Hal.Bpf;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Links;
-using static VirtCapture.Hal.AfPacket.LibcNative;
+using VirtCapture.Hal.Interop;
+using static VirtCapture.Hal.Interop.LibcNative;
 
 namespace VirtCapture.Hal.AfPacket;
 

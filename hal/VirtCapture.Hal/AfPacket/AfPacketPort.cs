@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using VirtCapture.Hal.Bpf;
-using static VirtCapture.Hal.AfPacket.LibcNative;
+using VirtCapture.Hal.Interop;
+using static VirtCapture.Hal.Interop.LibcNative;
 
 namespace VirtCapture.Hal.AfPacket;
 

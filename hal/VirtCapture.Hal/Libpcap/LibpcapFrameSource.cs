@@ -5,7 +5,8 @@ using VirtCapture.Hal.AfPacket;
 using VirtCapture.Hal.Bpf;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Links;
-using static VirtCapture.Hal.AfPacket.LibcNative;
+using VirtCapture.Hal.Interop;
+using static VirtCapture.Hal.Interop.LibcNative;
 
 namespace VirtCapture.Hal.Libpcap;
 

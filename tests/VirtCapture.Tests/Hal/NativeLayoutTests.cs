@@ -1,7 +1,6 @@
+using VirtCapture.Hal.Interop;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using VirtCapture.Hal.AfPacket;
-using VirtCapture.Hal.Libpcap;
 using VirtCapture.Tests.Support;
 
 namespace VirtCapture.Tests.Hal;

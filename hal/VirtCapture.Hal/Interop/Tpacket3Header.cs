@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Hal.AfPacket;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>
 /// <c>struct tpacket3_hdr</c> (include/uapi/linux/if_packet.h): the header the kernel writes before each frame in a

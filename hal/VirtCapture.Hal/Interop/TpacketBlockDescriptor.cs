@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Hal.AfPacket;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>
 /// <c>struct tpacket_block_desc</c> with its <c>tpacket_hdr_v1</c> (include/uapi/linux/if_packet.h): the head of each

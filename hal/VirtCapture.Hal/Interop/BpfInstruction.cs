@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Hal.Bpf;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>One classic BPF instruction (struct bpf_insn / sock_filter), as libpcap compiles it.</summary>
 [StructLayout(LayoutKind.Sequential)]

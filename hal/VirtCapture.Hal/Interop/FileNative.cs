@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Pipeline;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>The few file calls .NET does not expose: O_DIRECT on an open file, fsync, ftruncate.</summary>
 internal static partial class FileNative

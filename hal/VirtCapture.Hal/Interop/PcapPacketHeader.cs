@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Hal.Libpcap;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>
 /// <c>struct pcap_pkthdr</c> on LP64 Linux (x86-64 and arm64): a <c>struct timeval</c> of two longs (the second holds

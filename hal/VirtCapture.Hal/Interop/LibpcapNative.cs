@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Hal.Bpf;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>The few libpcap entry points the box calls directly (filter compilation and evaluation).</summary>
 internal static unsafe partial class LibpcapNative

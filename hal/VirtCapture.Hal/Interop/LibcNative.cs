@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Hal.AfPacket;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>The libc calls an AF_PACKET ring needs (dotnet/iot's SocketCan interop is the model).</summary>
 internal static unsafe partial class LibcNative

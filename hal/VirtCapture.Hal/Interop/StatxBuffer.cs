@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtCapture.Storage;
+namespace VirtCapture.Hal.Interop;
 
 /// <summary>
 /// The head of the kernel's <c>struct statx</c> (include/uapi/linux/stat.h), which, unlike <c>struct stat</c>, has one
