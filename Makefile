@@ -8,7 +8,7 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps restore build run test check fuzz bench bench-live bench-ring lab publish image clean
+.PHONY: deps restore build run test check fuzz bench bench-live bench-ring bench-start lab publish image clean
 
 RID ?= linux-arm64
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
@@ -65,6 +65,10 @@ bench-live: deps build
 # The management API against a large ring (FILES × FILE_MB, default 60 × 50 MB): start, file list, time window.
 bench-ring: deps build
 	@bash tests/bench/bench-ring.sh
+
+# Cold start on the simulated board: exec to "Capture started" and to /health.
+bench-start: deps build
+	@bash tests/bench/bench-start.sh
 
 # A self-contained, trimmed, single-file build for the board (linux-arm64) or a PC (linux-x64). Trim warnings are
 # errors like every other warning.
