@@ -12,7 +12,7 @@ namespace VirtCapture.Hal.AfPacket;
 /// are mapped side by side in one reserved region, so a batch can describe frames of both ports in place: the
 /// frames are merged into timestamp order straight from the kernel's blocks, with no copy before the buffer.
 /// </summary>
-public sealed unsafe class AfPacketFrameSource : IFrameSource
+public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
 {
     private const int MaxFramesPerBatch = 8192;
     // Small blocks: the merge may hold a block for the reorder window, so a ring needs many of them.
@@ -104,36 +104,31 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource
     {
         ReleaseConsumedBlocks();
         _state!.RefreshIfDue();
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
+        var count = LiveBatchLoop.Run(this, timeout);
+        batch = count > 0 ? new FrameBatch(new ReadOnlySpan<byte>(_base, (int)_regionBytes), _frames.AsSpan(0, count)) : default;
+        return count > 0 ? BatchResult.Frames : BatchResult.Timeout;
+    }
+
+    /// <inheritdoc/>
+    bool ILiveRing.Holding => Array.Exists(_heads, h => h != TimestampMerge.Empty);
+
+    /// <inheritdoc/>
+    void ILiveRing.Refill()
+    {
+        for (var p = 0; p < _ports.Length; p++)
         {
-            for (var p = 0; p < _ports.Length; p++)
+            if (_openBlock[p] < 0)
             {
-                if (_openBlock[p] < 0)
-                {
-                    TryOpenBlock(p);
-                }
+                TryOpenBlock(p);
             }
-
-            var count = Merge();
-            if (count > 0)
-            {
-                batch = new FrameBatch(new ReadOnlySpan<byte>(_base, (int)_regionBytes), _frames.AsSpan(0, count));
-                return BatchResult.Frames;
-            }
-
-            var remaining = deadline - Stopwatch.GetTimestamp();
-            if (remaining <= 0)
-            {
-                batch = default;
-                return BatchResult.Timeout;
-            }
-
-            var remainingMs = (int)Math.Max(1, remaining * 1000 / Stopwatch.Frequency);
-            var holding = Array.Exists(_heads, h => h != TimestampMerge.Empty);
-            WaitForBlocks(holding ? Math.Min(remainingMs, 5) : remainingMs);
         }
     }
+
+    /// <inheritdoc/>
+    int ILiveRing.Merge() => Merge();
+
+    /// <inheritdoc/>
+    void ILiveRing.Wait(int milliseconds) => WaitForBlocks(milliseconds);
 
     /// <inheritdoc/>
     public SourceCounters GetCounters(int port) => _state!.Counters(port);

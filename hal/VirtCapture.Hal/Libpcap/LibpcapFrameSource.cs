@@ -17,7 +17,7 @@ namespace VirtCapture.Hal.Libpcap;
 /// region, and merges the ports in timestamp order. Counters come from our own pcap_stats call, because
 /// SharpPcap's Statistics reads the wrong fields on 64-bit Linux.
 /// </summary>
-public sealed unsafe class LibpcapFrameSource : IFrameSource
+public sealed unsafe class LibpcapFrameSource : IFrameSource, ILiveRing
 {
     private const int RegionBytes = 8 << 20;
     private const int MaxFramesPerPort = 8192;
@@ -133,36 +133,35 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource
     /// <inheritdoc/>
     public BatchResult ReadBatch(out FrameBatch batch, TimeSpan timeout)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         Compact();
-        while (true)
+        var count = LiveBatchLoop.Run(this, timeout);
+        batch = count > 0 ? new FrameBatch(_staging, _frames.AsSpan(0, count)) : default;
+        return count > 0 ? BatchResult.Frames : BatchResult.Timeout;
+    }
+
+    /// <inheritdoc/>
+    bool ILiveRing.Holding => Array.Exists(_stagedCount, c => c > 0);
+
+    /// <inheritdoc/>
+    void ILiveRing.Refill()
+    {
+        for (var p = 0; p < _devices.Length; p++)
         {
-            for (var p = 0; p < _devices.Length; p++)
-            {
-                ReadAvailable(p);
-            }
+            ReadAvailable(p);
+        }
 
-            _state!.RefreshIfDue();
-            var count = Merge();
-            if (count > 0)
-            {
-                batch = new FrameBatch(_staging, _frames.AsSpan(0, count));
-                return BatchResult.Frames;
-            }
+        _state!.RefreshIfDue();
+    }
 
-            var remaining = deadline - Stopwatch.GetTimestamp();
-            if (remaining <= 0)
-            {
-                batch = default;
-                return BatchResult.Timeout;
-            }
+    /// <inheritdoc/>
+    int ILiveRing.Merge() => Merge();
 
-            var wait = (int)Math.Max(1, remaining * 1000 / Stopwatch.Frequency);
-            var holding = Array.Exists(_stagedCount, c => c > 0);
-            fixed (PollFd* fds = _pollFds)
-            {
-                poll(fds, (nuint)_pollFds.Length, holding ? Math.Min(wait, 5) : wait);
-            }
+    /// <inheritdoc/>
+    void ILiveRing.Wait(int milliseconds)
+    {
+        fixed (PollFd* fds = _pollFds)
+        {
+            poll(fds, (nuint)_pollFds.Length, milliseconds);
         }
     }
 
