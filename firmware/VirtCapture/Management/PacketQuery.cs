@@ -147,9 +147,16 @@ internal static class PacketQuery
 
     private static ReplayFrameSource? OpenOrNull(string path)
     {
+        // Opened like a download: no link followed, no FIFO opened, between the listing and the reading either.
+        var handle = Storage.RegularFile.OpenHandle(path);
+        if (handle is null)
+        {
+            return null;
+        }
+
         try
         {
-            return new ReplayFrameSource(path);
+            return new ReplayFrameSource(path, handle);
         }
         catch (Exception e) when (e is CaptureFileFormatException or IOException)
         {

@@ -21,7 +21,11 @@ internal static class RegularFile
     /// Opens <paramref name="path"/> for reading if it is a regular file and not a link; null otherwise (missing, a
     /// link, a FIFO, a device, a directory). Never blocks.
     /// </summary>
-    public static FileStream? OpenRead(string path, int bufferSize = 4096)
+    public static FileStream? OpenRead(string path, int bufferSize = 4096) =>
+        OpenHandle(path) is { } handle ? new FileStream(handle, FileAccess.Read, bufferSize) : null;
+
+    /// <summary>The same as <see cref="OpenRead"/>, as a bare handle for readers that use offsets.</summary>
+    public static SafeFileHandle? OpenHandle(string path)
     {
         var fd = Open(path, ORdOnly | ONonBlock | OCloExec | ONoFollow);
         if (fd < 0)
@@ -37,6 +41,6 @@ internal static class RegularFile
             return null;
         }
 
-        return new FileStream(handle, FileAccess.Read, bufferSize);
+        return handle;
     }
 }

@@ -30,9 +30,19 @@ public sealed class ReplayFrameSource : IFrameSource
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CaptureFileFormatException">The file is neither pcap nor pcapng, or its header is damaged.</exception>
     public ReplayFrameSource(string path)
+        : this(path, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan))
     {
+    }
+
+    /// <summary>Reads <paramref name="file"/>, already opened (and checked) by the caller, who hands it over.</summary>
+    /// <param name="path">The file's name, for messages.</param>
+    /// <param name="file">The open file; disposed with the source, or at once when the constructor throws.</param>
+    /// <exception cref="CaptureFileFormatException">Not a pcap or pcapng file, or no interface declared.</exception>
+    public ReplayFrameSource(string path, SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         _path = path;
-        _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+        _file = file;
         try
         {
             Fill();
