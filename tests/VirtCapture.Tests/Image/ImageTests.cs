@@ -102,20 +102,20 @@ public sealed class ImageTests : IClassFixture<ImageFixture>, IDisposable
             ["Capture__Ports__0__Interface"] = "a0",
             ["Capture__Ports__1__Interface"] = "b0",
             ["Storage__Directory"] = Path.Combine(_root.Path, "var/lib/virtcapture/captures"),
-            ["Management__Urls"] = "http://127.0.0.1:8080",
+            ["Management__Urls"] = $"http://127.0.0.1:{lab.ApiPort}",
             ["Management__TokenFile"] = Path.Combine(etc, "token"),
             ["Panel__Board"] = "sim",
         });
         firmware.WaitFor("Application started");
         Assert.Contains("source AfPacketFrameSource", firmware.Output, StringComparison.Ordinal);
-        var health = lab.Exec("box", "curl", "-s", "http://127.0.0.1:8080/health");
+        var health = lab.Exec("box", "curl", "-s", $"http://127.0.0.1:{lab.ApiPort}/health");
         Assert.Equal("{\"status\":\"ok\"}", health.StdOut);
         // The trimmed build serves the whole API (JSON by generated code), not only /health.
         var token = File.ReadAllText(Path.Combine(etc, "token")).Trim();
-        var status = lab.Exec("box", "curl", "-s", "-H", $"Authorization: Bearer {token}", "http://127.0.0.1:8080/api/status");
+        var status = lab.Exec("box", "curl", "-s", "-H", $"Authorization: Bearer {token}", $"http://127.0.0.1:{lab.ApiPort}/api/status");
         Assert.Contains("\"state\":\"capturing\"", status.StdOut, StringComparison.Ordinal);
         Assert.Contains("\"backend\":\"AfPacket\"", status.StdOut, StringComparison.Ordinal);
-        var page = lab.Exec("box", "curl", "-s", "-H", $"Authorization: Bearer {token}", "http://127.0.0.1:8080/");
+        var page = lab.Exec("box", "curl", "-s", "-H", $"Authorization: Bearer {token}", $"http://127.0.0.1:{lab.ApiPort}/");
         Assert.Contains("<title>VirtCapture</title>", page.StdOut, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(etc, "token")));
         firmware.Stop();

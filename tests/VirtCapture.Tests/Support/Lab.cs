@@ -24,11 +24,17 @@ public sealed class Lab : IDisposable
 
     public string TokenFile => Captures + ".token";
 
-    /// <summary>curl inside the box namespace, where the management endpoint listens on 127.0.0.1:8080.</summary>
+    /// <summary>
+    /// The management port inside the box namespace: a free one, picked like every other test's, so nothing depends on
+    /// the namespace being the only listener.
+    /// </summary>
+    public int ApiPort { get; } = FreePort.Next();
+
+    /// <summary>curl inside the box namespace, to the management endpoint on 127.0.0.1:<see cref="ApiPort"/>.</summary>
     public string Api(string method, string path, string? body = null)
     {
         var token = File.ReadAllText(TokenFile).Trim();
-        string[] args = ["curl", "-s", "-X", method, "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json", .. body is null ? Array.Empty<string>() : ["-d", body], $"http://127.0.0.1:8080{path}"];
+        string[] args = ["curl", "-s", "-X", method, "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json", .. body is null ? Array.Empty<string>() : ["-d", body], $"http://127.0.0.1:{ApiPort}{path}"];
         var result = Exec("box", args);
         Assert.True(result.ExitCode == 0, $"curl {path} failed: {result.StdErr}");
         return result.StdOut;
@@ -65,6 +71,7 @@ public sealed class Lab : IDisposable
             ["Storage__MinFreePercent"] = "0",
             ["Management__TokenFile"] = TokenFile,
             ["Management__ApiSettingsFile"] = Captures + ".api-settings.json",
+            ["Management__Urls"] = $"http://127.0.0.1:{ApiPort}",
         };
         var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
         return new FirmwareProcess("ip", ["netns", "exec", $"{Name}-box", "dotnet", "exec", dll, "run", .. settings], environment);
