@@ -21,6 +21,9 @@ internal static class RunCommand
     /// <summary>Environment variable naming the configuration directory.</summary>
     public const string ConfigDirVariable = "VIRTCAPTURE_CONFIG_DIR";
 
+    /// <summary>The configuration directory every command reads: $VIRTCAPTURE_CONFIG_DIR, or /etc/virtcapture.</summary>
+    public static string ConfigDir => Environment.GetEnvironmentVariable(ConfigDirVariable) ?? "/etc/virtcapture";
+
     public static Command Build()
     {
         var command = new Command("run", "Run the firmware (configuration: appsettings.json in the config directory, Section__Key variables, --Section:Key=value)")
@@ -58,7 +61,7 @@ internal static class RunCommand
     /// <returns>The file that keeps the settings changed over the API.</returns>
     internal static string AddSources(IConfigurationBuilder configuration, string[] args)
     {
-        var configDir = Environment.GetEnvironmentVariable(ConfigDirVariable) ?? "/etc/virtcapture";
+        var configDir = ConfigDir;
         configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
             .AddJsonFile(Path.GetFullPath(Path.Combine(configDir, "appsettings.json")), optional: true, reloadOnChange: false)

@@ -19,7 +19,7 @@ internal static class TokenCommand
             RunCommand.AddSources(configuration, result.UnmatchedTokens.ToArray());
             var options = configuration.Build().GetSection(ManagementOptions.Section).Get<ManagementOptions>() ?? new ManagementOptions();
             var path = Path.GetFullPath(options.TokenFile);
-            var hint = $"the configuration read is {Path.Combine(Environment.GetEnvironmentVariable(RunCommand.ConfigDirVariable) ?? "/etc/virtcapture", "appsettings.json")}; point at another with {RunCommand.ConfigDirVariable}=DIR or --Management:TokenFile=PATH";
+            var hint = $"the configuration read is {Path.Combine(RunCommand.ConfigDir, "appsettings.json")}; point at another with {RunCommand.ConfigDirVariable}=DIR or --Management:TokenFile=PATH";
             string token;
             try
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using VirtCapture.Configuration;
+using VirtCapture.Management.Contracts;
 
 namespace VirtCapture.Management;
 
@@ -170,31 +171,10 @@ internal sealed class ConfigChange
         _ => value.GetRawText(),
     };
 
-    private static CaptureOptions Clone(CaptureOptions o) => new()
-    {
-        Ports = [.. o.Ports.Select(p => new PortOptions { Name = p.Name, Interface = p.Interface })],
-        Mode = o.Mode,
-        Backend = o.Backend,
-        Filter = o.Filter,
-        Snaplen = o.Snaplen,
-        StartOnBoot = o.StartOnBoot,
-        BufferMB = o.BufferMB,
-        RingMB = o.RingMB,
-        AllowPortAddresses = o.AllowPortAddresses,
-        BridgeName = o.BridgeName,
-        Vms = [.. o.Vms],
-        ReplayFile = o.ReplayFile,
-        SyntheticRate = o.SyntheticRate,
-    };
+    // The settings' own source-generated contract copies them: no field list to keep in step with the options.
+    private static CaptureOptions Clone(CaptureOptions o) =>
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(o, FirmwareJsonContext.Default.CaptureOptions), FirmwareJsonContext.Default.CaptureOptions)!;
 
-    private static StorageOptions Clone(StorageOptions o) => new()
-    {
-        Directory = o.Directory,
-        FileSizeMB = o.FileSizeMB,
-        FileDurationSeconds = o.FileDurationSeconds,
-        MaxFiles = o.MaxFiles,
-        MinFreePercent = o.MinFreePercent,
-        OnFull = o.OnFull,
-        FsyncIntervalMs = o.FsyncIntervalMs,
-    };
+    private static StorageOptions Clone(StorageOptions o) =>
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(o, FirmwareJsonContext.Default.StorageOptions), FirmwareJsonContext.Default.StorageOptions)!;
 }

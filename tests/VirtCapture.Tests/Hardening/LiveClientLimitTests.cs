@@ -75,9 +75,8 @@ public sealed class LiveClientLimitTests : IDisposable
 
     private int FirmwarePid()
     {
-        var result = Run.Program("pgrep", "-f", $"Storage__Directory|{_box.Captures}");
+        // The daemon whose environment names this fixture's capture directory.
         var found = Run.Program("bash", "-c", $"for p in $(pgrep -f virtcapture.dll); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'Storage__Directory={_box.Captures}' && echo $p; done");
-        _ = result;
         return int.Parse(found.StdOut.Trim().Split('\n')[0], CultureInfo.InvariantCulture);
     }
 

@@ -163,23 +163,4 @@ internal static class CaptureEndpoints
         ConfigChange.Changeable.ToDictionary(k => k, k => saved.SourceOf(configuration, k));
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
-
-    private static IResult Download(string name, CaptureCatalog catalog)
-    {
-        if (!CaptureCatalog.IsValidName(name))
-        {
-            return Results.BadRequest(new ApiError("not a capture file name"));
-        }
-
-        // Opened without following links, and checked to be a regular file on the open descriptor itself.
-        var stream = catalog.OpenRead(name);
-        if (stream is null)
-        {
-            return Results.NotFound(new ApiError($"no capture named {name}"));
-        }
-
-        var modified = File.GetLastWriteTimeUtc(stream.SafeFileHandle);
-        var etag = new EntityTagHeaderValue($"\"{stream.Length:x}-{modified.Ticks:x}\"");
-        return Results.File(stream, "application/x-pcapng", name, modified, etag, enableRangeProcessing: true);
-    }
 }
