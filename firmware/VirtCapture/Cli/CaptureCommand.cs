@@ -46,7 +46,7 @@ internal static class CaptureCommand
             throw new UserErrorException($"-w {output}: the directory {outputDirectory} does not exist");
         }
 
-        Daemon.StorageProbe.EnsureWritable(outputDirectory, "-w", create: false);
+        Storage.WritableDirectory.EnsureWritable(outputDirectory, "-w", create: false);
 
         if (count < 0)
         {

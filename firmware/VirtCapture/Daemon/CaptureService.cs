@@ -19,14 +19,14 @@ internal sealed class CaptureService : IHostedService, IDisposable
     private readonly StorageOptions _storage;
     private readonly TimeProvider _time;
     private readonly ILogger<CaptureService> _log;
-    private readonly StorageProbe _probe;
+    private readonly VirtCapture.Storage.DiskSpace _probe;
     private readonly Lock _gate = new();
     private CaptureSession? _session;
     private ITimer? _statusTimer;
     private volatile bool _stopping;
     private int _marks;
 
-    public CaptureService(IOptions<CaptureOptions> capture, IOptions<StorageOptions> storage, IOptions<PanelOptions> panel, StorageProbe probe, TimeProvider time, ILogger<CaptureService> log)
+    public CaptureService(IOptions<CaptureOptions> capture, IOptions<StorageOptions> storage, IOptions<PanelOptions> panel, VirtCapture.Storage.DiskSpace probe, TimeProvider time, ILogger<CaptureService> log)
     {
         _capture = capture.Value;
         _storage = storage.Value;
@@ -69,7 +69,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The disk probe.</summary>
-    public StorageProbe Probe => _probe;
+    public VirtCapture.Storage.DiskSpace Probe => _probe;
 
     /// <summary>The ring stopped itself (OnFull=Stop, or nothing left to delete).</summary>
     public bool RingStopped => _session?.Pipeline.Ring.Stopped ?? false;
@@ -157,7 +157,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
             Fault = null;
             SafeToUnplug = false;
-            StorageProbe.EnsureWritable(_storage.Directory, "Storage:Directory", create: true);
+            VirtCapture.Storage.WritableDirectory.EnsureWritable(_storage.Directory, "Storage:Directory", create: true);
             var filter = Vm.VmSelection.Filter(_capture.Filter, _capture.Vms);
             var source = FrameSourceFactory.Create(_capture, filter, _time, _log);
             var ring = new RingSettings

@@ -68,7 +68,7 @@ internal static class FirmwareHost
         builder.Services.AddOptions<PanelOptions>().Bind(builder.Configuration.GetSection(PanelOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PanelOptions>, PanelOptionsValidator>();
         builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.Section));
-        builder.Services.AddSingleton<StorageProbe>();
+        builder.Services.AddSingleton<Storage.DiskSpace>();
         builder.Services.AddSingleton<CaptureService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureService>());
         builder.Services.AddSingleton(sp => CreateGpioDriver(BoardDefinition.Load(sp.GetRequiredService<IOptions<PanelOptions>>().Value.Board)));

@@ -32,6 +32,7 @@ internal static class PcapngBlocks
     private const ushort OptComment = 1;
 
     /// <summary>Size an EPB of <paramref name="captured"/> bytes will take.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EnhancedPacketLength(int captured, FrameDirection direction, long dropCount, int commentBytes = 0)
     {
         var options = (direction != FrameDirection.Unknown ? FlagsOptionLength : 0) + (dropCount > 0 ? DropCountOptionLength : 0) + (commentBytes > 0 ? 4 + Align4(commentBytes) : 0);
@@ -42,6 +43,7 @@ internal static class PcapngBlocks
     /// Writes the EPB header into <paramref name="block"/> (sized by <see cref="EnhancedPacketLength"/>); the
     /// caller has already placed the frame's bytes at offset 28. Pads and appends the options and trailer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, FrameDirection direction, long dropCount, ReadOnlySpan<byte> comment = default)
     {
         // Hot path: one bounds check for the whole block, then unaligned little-endian stores.

@@ -44,6 +44,8 @@ internal sealed class CaptureFilter : IDisposable
 
                 _byPort[i] = appliedInKernel || existing.AcceptsAll ? null : existing;
             }
+
+            AcceptsAll = _check is null && Array.TrueForAll(_byPort, p => p is null);
         }
         catch
         {
@@ -54,6 +56,9 @@ internal sealed class CaptureFilter : IDisposable
 
     /// <summary>The effective filter: the user's, narrowed to the selected VMs ("" = everything).</summary>
     public string Expression { get; }
+
+    /// <summary>True when nothing is left to check in user space (no filter, or the kernel applies it).</summary>
+    public bool AcceptsAll { get; }
 
     /// <summary>True when the frame passes the filter (or no user-space filtering applies to its port).</summary>
     public bool Accepts(in FrameRecord frame, ReadOnlySpan<byte> bytes)

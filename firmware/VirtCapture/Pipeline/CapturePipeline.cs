@@ -48,6 +48,7 @@ internal sealed class CapturePipeline : IDisposable
     private readonly long[] _linkDownSince;
     private Exception? _error;
     private IFrameAnnotator[] _annotators = [];
+    private readonly FrameComments _annotations = new();
 
     /// <summary>The source's ports as an array: indexed per frame, without an interface call.</summary>
     private readonly CapturePort[] _ports;
@@ -211,20 +212,30 @@ internal sealed class CapturePipeline : IDisposable
 
     private void Process(FrameBatch batch)
     {
+        var annotations = _annotations;
+        annotations.Clear();
+        foreach (var annotator in _annotators)
+        {
+            annotator.Annotate(batch, _ports, annotations);
+        }
+
         var frames = batch.Frames;
+        var acceptsAll = _filter.AcceptsAll;
+        var annotated = annotations.Count > 0;
+        var limit = _settings.FrameLimit;
         for (var i = 0; i < frames.Length; i++)
         {
             ref readonly var frame = ref frames[i];
             var bytes = batch.Bytes(frame);
             var port = frame.Port;
-            if (!_filter.Accepts(frame, bytes))
+            if (!acceptsAll && !_filter.Accepts(frame, bytes))
             {
                 _filtered[port]++;
                 continue;
             }
 
             _accepted[port]++;
-            var comment = Annotate(frame, bytes);
+            var comment = annotated ? annotations.Take(i) : default;
             if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], _cancel.Token, comment))
             {
                 _pendingDrops[port] = 0;
@@ -240,7 +251,7 @@ internal sealed class CapturePipeline : IDisposable
                 }
             }
 
-            if (_settings.FrameLimit > 0 && ++_taken >= _settings.FrameLimit)
+            if (limit > 0 && ++_taken >= limit)
             {
                 _limitReached = true;
                 _stopRequested = true;
@@ -297,20 +308,6 @@ internal sealed class CapturePipeline : IDisposable
 
     /// <summary>Each port's link as last seen by the capture thread.</summary>
     public PortLink Link(int port) => _source.GetLink(port);
-
-    // Rare (a VM moved or came up): the allocation is for those frames only.
-    private ReadOnlySpan<byte> Annotate(in FrameRecord frame, ReadOnlySpan<byte> bytes)
-    {
-        foreach (var annotator in _annotators)
-        {
-            if (annotator.Annotate(frame, bytes, _ports[frame.Port]) is { } comment)
-            {
-                return comment;
-            }
-        }
-
-        return default;
-    }
 
     private void CollectKernelDrops()
     {

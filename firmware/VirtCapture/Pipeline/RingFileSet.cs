@@ -52,7 +52,7 @@ internal sealed class RingFileSet : IDisposable
         _statistics = statistics;
         _time = time;
         _log = log;
-        _diskSpace = diskSpace ?? DiskSpace;
+        _diskSpace = diskSpace ?? new Storage.DiskSpace().Measure;
         // Room kept in every file for its closing statistics (and their comments), so a file never exceeds its size.
         _closingReserve = statistics(0).Length + 256;
         Directory.CreateDirectory(settings.SingleFile is { } single ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(single))! : settings.Directory);
@@ -350,11 +350,5 @@ internal sealed class RingFileSet : IDisposable
                 Log.DeleteFailed(_log, victim.Path, e.Message);
             }
         }
-    }
-
-    private static (long Free, long Total) DiskSpace(string directory)
-    {
-        var drive = new DriveInfo(System.IO.Path.GetFullPath(directory));
-        return (drive.AvailableFreeSpace, drive.TotalSize);
     }
 }

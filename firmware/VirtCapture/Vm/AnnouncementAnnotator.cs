@@ -5,26 +5,48 @@ using VirtCapture.Pipeline;
 namespace VirtCapture.Vm;
 
 /// <summary>
-/// Marks the frame with which a VM announces itself (RARP, gratuitous ARP, unsolicited neighbour advertisement) with
-/// a comment saying so, on the capture thread, so that the comment sits on the announcing frame itself.
+/// Capture thread: gives a VM announcement (RARP, gratuitous ARP, unsolicited neighbour advertisement) a pcapng
+/// comment naming the VM, so the event sits in the file beside the frame that announced it.
 /// </summary>
 internal sealed class AnnouncementAnnotator : IFrameAnnotator
 {
     private readonly HypervisorFamilies _families;
 
+    /// <summary>Creates the annotator.</summary>
     public AnnouncementAnnotator(HypervisorFamilies families)
     {
         _families = families;
     }
 
-    public byte[]? Annotate(in FrameRecord frame, ReadOnlySpan<byte> bytes, CapturePort port)
+    /// <inheritdoc/>
+    public void Annotate(in FrameBatch batch, IReadOnlyList<CapturePort> ports, FrameComments comments)
     {
-        // Nearly every frame is neither ARP, RARP nor IPv6: one look at its type settles it before any decoding.
-        if (bytes.Length < 14 || !MayAnnounce(BinaryPrimitives.ReadUInt16BigEndian(bytes[12..]), frame.VlanTpid != 0, bytes))
+        var frames = batch.Frames;
+        var data = batch.Data;
+        for (var i = 0; i < frames.Length; i++)
         {
-            return null;
-        }
+            ref readonly var frame = ref frames[i];
+            // Nearly every frame is neither ARP, RARP nor IPv6: one look at its type settles it before any decoding.
+            if (frame.CapturedLength < 14 || (uint)(frame.Offset + frame.CapturedLength) > (uint)data.Length)
+            {
+                continue;
+            }
 
+            var type = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(frame.Offset + 12, 2));
+            if (type is not (0x0806 or 0x8035 or 0x86dd or 0x8100 or 0x88a8) || !MayAnnounce(type, frame.VlanTpid != 0, batch.Bytes(frame)))
+            {
+                continue;
+            }
+
+            if (Comment(frame, batch.Bytes(frame), ports[frame.Port]) is { } comment)
+            {
+                comments.Add(i, comment);
+            }
+        }
+    }
+
+    private byte[]? Comment(in FrameRecord frame, ReadOnlySpan<byte> bytes, CapturePort port)
+    {
         if (!EthernetView.TryRead(frame, bytes, out var eth))
         {
             return null;

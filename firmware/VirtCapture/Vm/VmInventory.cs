@@ -64,7 +64,11 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     {
     }
 
-    /// <summary>Takes every frame of a run of enhanced packet blocks (a written buffer segment), under one lock.</summary>
+    /// <summary>
+    /// Takes every frame of a run of enhanced packet blocks (a written buffer segment), under one lock. The blocks are
+    /// walked in place; a frame that repeats the previous one's header (see <see cref="IsRepeat"/>) only adds to a
+    /// run, counted into the entries once when the run ends.
+    /// </summary>
     public void ObserveBlocks(ReadOnlySpan<byte> blocks, IReadOnlyList<CapturePort> ports)
     {
         // The port names once per segment, not an interface call per frame.
@@ -76,67 +80,88 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         var names = _portNames;
         lock (_lock)
         {
-            while (true)
+            var run = default(RepeatRun);
+            var pos = 0;
+            while (pos <= blocks.Length - 12)
             {
-                var length = Pcapng.EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out var data);
-                if (length == 0)
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 4)..]);
+                if (length < 12 || length > blocks.Length - pos)
                 {
-                    return;
+                    break;
                 }
 
-                if (isFrame && frame.Port < names.Length)
+                if (BinaryPrimitives.ReadUInt32LittleEndian(blocks[pos..]) == Pcapng.PcapngBlocks.EnhancedPacketType && length >= 32)
                 {
-                    if (!TryCountRepeat(frame, data))
+                    var block = blocks.Slice(pos, length);
+                    var captured = (int)BinaryPrimitives.ReadUInt32LittleEndian(block[20..]);
+                    var port = BinaryPrimitives.ReadUInt32LittleEndian(block[8..]);
+                    if (captured > 0 && captured <= length - 32 && port < (uint)names.Length)
                     {
-                        ObserveLocked(frame, data, frame.Port, names[frame.Port]);
-                        RememberRepeatable(frame, data);
+                        if (IsRepeat((int)port, block.Slice(28, captured)))
+                        {
+                            run.Frames++;
+                            run.Bytes += BinaryPrimitives.ReadUInt32LittleEndian(block[24..]);
+                            run.LatestNs = Math.Max(run.LatestNs, ((long)BinaryPrimitives.ReadUInt32LittleEndian(block[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(block[16..]));
+                        }
+                        else
+                        {
+                            CountRun(ref run);
+                            Pcapng.EnhancedPacketReader.Next(block, out _, out var frame, out var data);
+                            ObserveLocked(frame, data, frame.Port, names[frame.Port]);
+                            RememberRepeatable(frame, data);
+                        }
                     }
                 }
 
-                blocks = blocks[length..];
+                pos += length;
             }
+
+            CountRun(ref run);
         }
     }
 
     /// <summary>
     /// A frame with the same MACs, tag, port and IP source as the previous one (a bulk transfer, a flood) changes only
-    /// counters: it is counted here with two comparisons instead of being decoded again. ARP, RARP and ICMPv6 frames
+    /// counters: it is recognised with two comparisons instead of being decoded again. ARP, RARP and ICMPv6 frames
     /// never take this path, so no announcement and no address is missed.
     /// </summary>
-    private bool TryCountRepeat(in FrameRecord record, ReadOnlySpan<byte> frame)
+    private bool IsRepeat(int port, ReadOnlySpan<byte> frame) =>
+        _repeat.Valid && port == _repeat.Port && frame.Length >= _repeat.SourceAt + _repeat.SourceLength
+        && BinaryPrimitives.ReadUInt64LittleEndian(frame) == _repeat.Head
+        && BinaryPrimitives.ReadUInt64LittleEndian(frame[8..]) == _repeat.Tail
+        && BinaryPrimitives.ReadUInt16LittleEndian(frame[(_repeat.SourceAt - _repeat.TypeBack)..]) == _repeat.Type
+        && frame.Slice(_repeat.SourceAt, _repeat.SourceLength).SequenceEqual(_repeat.Source.AsSpan(0, _repeat.SourceLength))
+        && _lastEntry is not null;
+
+    /// <summary>Counts a run of repeated frames into the entries of the frame they repeat.</summary>
+    private void CountRun(ref RepeatRun run)
     {
-        if (!_repeat.Valid || record.Port != _repeat.Port || frame.Length < _repeat.SourceAt + _repeat.SourceLength
-            || BinaryPrimitives.ReadUInt64LittleEndian(frame) != _repeat.Head
-            || BinaryPrimitives.ReadUInt64LittleEndian(frame[8..]) != _repeat.Tail
-            || BinaryPrimitives.ReadUInt16LittleEndian(frame[(_repeat.SourceAt - _repeat.TypeBack)..]) != _repeat.Type
-            || !frame.Slice(_repeat.SourceAt, _repeat.SourceLength).SequenceEqual(_repeat.Source.AsSpan(0, _repeat.SourceLength))
-            || _lastEntry is not { } source)
+        if (run.Frames == 0 || _lastEntry is not { } source)
         {
-            return false;
+            run = default;
+            return;
         }
 
-        var ts = record.TimestampNs;
-        var bytes = record.WireLength;
-        LatestNs = Math.Max(LatestNs, ts);
-        source.FramesSent++;
-        source.BytesSent += bytes;
-        source.LastSeen = Math.Max(source.LastSeen, ts);
+        LatestNs = Math.Max(LatestNs, run.LatestNs);
+        source.FramesSent += run.Frames;
+        source.BytesSent += run.Bytes;
+        source.LastSeen = Math.Max(source.LastSeen, run.LatestNs);
         source.Gone = false;
         if (_repeat.Unicast)
         {
             if (_destination is not null)
             {
-                _destination.FramesReceived++;
-                _destination.BytesReceived += bytes;
+                _destination.FramesReceived += run.Frames;
+                _destination.BytesReceived += run.Bytes;
             }
             else
             {
-                _runFrames++;
-                _runBytes += bytes;
+                _runFrames += run.Frames;
+                _runBytes += run.Bytes;
             }
         }
 
-        return true;
+        run = default;
     }
 
     private void RememberRepeatable(in FrameRecord record, ReadOnlySpan<byte> frame)
@@ -434,7 +459,14 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         public bool Gone { get; set; }
     }
 
-    /// <summary>What identifies the previous frame for <see cref="TryCountRepeat"/>.</summary>
+    /// <summary>What identifies the previous frame for <see cref="IsRepeat"/>.</summary>
+    private struct RepeatRun
+    {
+        public long Frames;
+        public long Bytes;
+        public long LatestNs;
+    }
+
     private sealed class RepeatKey
     {
         public bool Valid { get; set; }

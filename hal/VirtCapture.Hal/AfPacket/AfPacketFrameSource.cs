@@ -152,6 +152,11 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
 
     private int Merge()
     {
+        if (_ports.Length == 1)
+        {
+            return TakeSinglePort();
+        }
+
         var horizon = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100 - _windowNs;
         var count = 0;
         while (count < MaxFramesPerBatch)
@@ -164,26 +169,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
 
             var packet = _cursor[p];
             var header = (Tpacket3Header*)packet;
-            var status = header->Status;
-            ref var frame = ref _frames[count++];
-            frame.TimestampNs = _heads[p];
-            frame.Offset = (int)(packet + header->MacOffset - _base);
-            frame.CapturedLength = (int)header->CapturedLength;
-            frame.WireLength = (int)header->WireLength;
-            frame.Port = (ushort)p;
-            frame.Direction = FrameDirection.Inbound;
-            if ((status & Tpacket3Header.StatusVlanValid) != 0)
-            {
-                // The kernel stripped the outer tag; the TPID is valid only when it says so (else 802.1Q).
-                frame.VlanTci = (ushort)header->VlanTci;
-                frame.VlanTpid = (status & Tpacket3Header.StatusVlanTpidValid) != 0 ? header->VlanTpid : (ushort)0x8100;
-            }
-            else
-            {
-                frame.VlanTci = 0;
-                frame.VlanTpid = 0;
-            }
-
+            Describe(ref _frames[count++], header, p);
             if (--_left[p] == 0)
             {
                 FinishBlock(p);
@@ -197,6 +183,64 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// One port needs no merge: its open blocks are taken frame after frame in a loop over the block, without the
+    /// per-frame choice between ports.
+    /// </summary>
+    private int TakeSinglePort()
+    {
+        var frames = _frames;
+        var count = 0;
+        while (count < frames.Length && _heads[0] != TimestampMerge.Empty)
+        {
+            var packet = _cursor[0];
+            var take = (int)Math.Min(_left[0], (uint)(frames.Length - count));
+            for (var i = 0; i < take; i++)
+            {
+                var header = (Tpacket3Header*)packet;
+                Describe(ref frames[count++], header, 0);
+                packet += header->NextOffset;
+            }
+
+            _left[0] -= (uint)take;
+            if (_left[0] == 0)
+            {
+                FinishBlock(0);
+                TryOpenBlock(0);
+            }
+            else
+            {
+                _cursor[0] = packet;
+                _heads[0] = ((Tpacket3Header*)packet)->TimestampNs;
+            }
+        }
+
+        return count;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Describe(ref FrameRecord frame, Tpacket3Header* header, int port)
+    {
+        var status = header->Status;
+        frame.TimestampNs = header->TimestampNs;
+        frame.Offset = (int)((byte*)header + header->MacOffset - _base);
+        frame.CapturedLength = (int)header->CapturedLength;
+        frame.WireLength = (int)header->WireLength;
+        frame.Port = (ushort)port;
+        frame.Direction = FrameDirection.Inbound;
+        if ((status & Tpacket3Header.StatusVlanValid) != 0)
+        {
+            // The kernel stripped the outer tag; the TPID is valid only when it says so (else 802.1Q).
+            frame.VlanTci = (ushort)header->VlanTci;
+            frame.VlanTpid = (status & Tpacket3Header.StatusVlanTpidValid) != 0 ? header->VlanTpid : (ushort)0x8100;
+        }
+        else
+        {
+            frame.VlanTci = 0;
+            frame.VlanTpid = 0;
+        }
     }
 
     private void TryOpenBlock(int p)

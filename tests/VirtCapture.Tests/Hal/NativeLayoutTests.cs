@@ -24,6 +24,7 @@ public sealed class NativeLayoutTests : IDisposable
             #include <stddef.h>
             #include <linux/if_packet.h>
             #include <pcap/pcap.h>
+            #include <sys/statvfs.h>
             #define P(t, f) printf(#t "." #f " %zu\n", offsetof(struct t, f))
             int main(void) {
               P(tpacket3_hdr, tp_next_offset); P(tpacket3_hdr, tp_sec); P(tpacket3_hdr, tp_nsec);
@@ -33,6 +34,7 @@ public sealed class NativeLayoutTests : IDisposable
               printf("tpacket_block_desc.num_pkts %zu\n", offsetof(struct tpacket_block_desc, hdr.bh1.num_pkts));
               printf("tpacket_block_desc.offset_to_first_pkt %zu\n", offsetof(struct tpacket_block_desc, hdr.bh1.offset_to_first_pkt));
               P(pcap_pkthdr, ts); P(pcap_pkthdr, caplen); P(pcap_pkthdr, len);
+              P(statvfs, f_frsize); P(statvfs, f_blocks); P(statvfs, f_bavail); printf("statvfs.size %zu\n", sizeof(struct statvfs));
               return 0;
             }
             """);
@@ -56,6 +58,10 @@ public sealed class NativeLayoutTests : IDisposable
         Assert.Equal(c["pcap_pkthdr.ts"], Offset<PcapPacketHeader>(nameof(PcapPacketHeader.Seconds)));
         Assert.Equal(c["pcap_pkthdr.caplen"], Offset<PcapPacketHeader>(nameof(PcapPacketHeader.CapturedLength)));
         Assert.Equal(c["pcap_pkthdr.len"], Offset<PcapPacketHeader>(nameof(PcapPacketHeader.WireLength)));
+        Assert.Equal(c["statvfs.f_frsize"], Offset<StatvfsBuffer>(nameof(StatvfsBuffer.FragmentSize)));
+        Assert.Equal(c["statvfs.f_blocks"], Offset<StatvfsBuffer>(nameof(StatvfsBuffer.Blocks)));
+        Assert.Equal(c["statvfs.f_bavail"], Offset<StatvfsBuffer>(nameof(StatvfsBuffer.BlocksAvailable)));
+        Assert.Equal(c["statvfs.size"], Marshal.SizeOf<StatvfsBuffer>());
     }
 
     private static int Offset<T>(string field) => (int)Marshal.OffsetOf<T>(field);

@@ -124,7 +124,7 @@ public sealed class FrontPanelTests
         firmware.Stop();
     }
 
-    internal sealed class FullDisk : StorageProbe
+    internal sealed class FullDisk : VirtCapture.Storage.DiskSpace
     {
         public override (long Free, long Total) Measure(string directory) => (3_000_000, 100_000_000);
     }

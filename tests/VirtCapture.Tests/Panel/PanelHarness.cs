@@ -14,14 +14,14 @@ internal sealed class PanelHarness : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public PanelHarness(Action<CaptureOptions>? capture = null, Action<StorageOptions>? storage = null, StorageProbe? probe = null)
+    public PanelHarness(Action<CaptureOptions>? capture = null, Action<StorageOptions>? storage = null, VirtCapture.Storage.DiskSpace? probe = null)
     {
         var captureOptions = new CaptureOptions { Backend = "Synthetic", SyntheticRate = 2000, BufferMB = 8 };
         capture?.Invoke(captureOptions);
         var storageOptions = new StorageOptions { Directory = _dir.Path, MinFreePercent = 0, FsyncIntervalMs = 200 };
         storage?.Invoke(storageOptions);
         var panelOptions = Options.Create(new PanelOptions { Board = "sim", DebounceMs = 30, HoldSeconds = 3 });
-        Service = new CaptureService(Options.Create(captureOptions), Options.Create(storageOptions), panelOptions, probe ?? new StorageProbe(), TimeProvider.System, NullLogger<CaptureService>.Instance);
+        Service = new CaptureService(Options.Create(captureOptions), Options.Create(storageOptions), panelOptions, probe ?? new VirtCapture.Storage.DiskSpace(), TimeProvider.System, NullLogger<CaptureService>.Instance);
         Panel = new FrontPanel(Service, panelOptions, Driver, TimeProvider.System, NullLogger<FrontPanel>.Instance);
         Service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         Panel.StartAsync(CancellationToken.None).GetAwaiter().GetResult();

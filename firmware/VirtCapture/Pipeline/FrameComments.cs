@@ -1,0 +1,60 @@
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// The comments annotators gave to frames of one batch, by frame index. Reused from batch to batch; taken by the
+/// capture loop in index order. A frame keeps the first comment it was given.
+/// </summary>
+internal sealed class FrameComments
+{
+    private int[] _indexes = new int[16];
+    private byte[][] _texts = new byte[16][];
+    private bool _sorted = true;
+    private int _taken;
+
+    /// <summary>Comments held.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Gives frame <paramref name="index"/> a comment.</summary>
+    public void Add(int index, byte[] text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Count == _indexes.Length)
+        {
+            Array.Resize(ref _indexes, Count * 2);
+            Array.Resize(ref _texts, Count * 2);
+        }
+
+        _sorted &= Count == 0 || _indexes[Count - 1] <= index;
+        _indexes[Count] = index;
+        _texts[Count++] = text;
+    }
+
+    /// <summary>The comment of frame <paramref name="index"/>, or empty; indexes must be asked in increasing order.</summary>
+    public ReadOnlySpan<byte> Take(int index)
+    {
+        if (!_sorted)
+        {
+            // Two annotators may have commented in their own order: put the comments in frame order, stably.
+            var order = Enumerable.Range(0, Count).OrderBy(i => _indexes[i]).ToArray();
+            _indexes = [.. order.Select(i => _indexes[i]), .. new int[_indexes.Length - Count]];
+            _texts = [.. order.Select(i => _texts[i]), .. new byte[_texts.Length - Count][]];
+            _sorted = true;
+        }
+
+        while (_taken < Count && _indexes[_taken] < index)
+        {
+            _taken++;
+        }
+
+        return _taken < Count && _indexes[_taken] == index ? _texts[_taken] : default;
+    }
+
+    /// <summary>Forgets every comment, for the next batch.</summary>
+    public void Clear()
+    {
+        Array.Clear(_texts, 0, Count);
+        Count = 0;
+        _taken = 0;
+        _sorted = true;
+    }
+}
