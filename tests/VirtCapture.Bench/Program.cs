@@ -1,4 +1,5 @@
 using System.Globalization;
+using VirtCapture.Format.Pcap;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Hal.Synthetic;
 

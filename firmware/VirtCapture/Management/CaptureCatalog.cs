@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using VirtCapture.Daemon;
@@ -170,73 +169,11 @@ internal sealed partial class CaptureCatalog
 
     private static (long Frames, long Drops, DateTimeOffset? First, DateTimeOffset? Last) Scan(string path)
     {
-        long frames = 0, drops = 0, first = 0, last = 0;
         using var stream = RegularFile.OpenRead(path, 1 << 20) ?? throw new IOException($"{path} is not a regular file");
-        var header = new byte[32];
-        var options = new byte[64];
-        long offset = 0;
-        var length = stream.Length;
-        while (offset + 12 <= length)
-        {
-            stream.Position = offset;
-            if (stream.Read(header, 0, 32) < 12)
-            {
-                break;
-            }
-
-            var type = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            var blockLength = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-            if (blockLength < 12 || offset + blockLength > length)
-            {
-                break;
-            }
-
-            if (type == PcapngBlocks.EnhancedPacketType && blockLength >= 32)
-            {
-                var captured = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(20));
-                if (captured > 0 && captured <= blockLength - 32)
-                {
-                    var ts = ((long)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12)) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(16));
-                    frames++;
-                    first = first == 0 ? ts : first;
-                    last = Math.Max(last, ts);
-                    var optionsAt = 28 + ((captured + 3) & ~3u);
-                    var optionsLength = (int)Math.Min(options.Length, (long)blockLength - 4 - optionsAt);
-                    if (optionsLength >= 4)
-                    {
-                        stream.Position = offset + optionsAt;
-                        stream.ReadExactly(options, 0, optionsLength);
-                        drops += DropCount(options.AsSpan(0, optionsLength));
-                    }
-                }
-            }
-
-            offset += blockLength;
-        }
-
-        return (frames, drops, first == 0 ? null : FromNs(first), last == 0 ? null : FromNs(last));
-    }
-
-    private static long DropCount(ReadOnlySpan<byte> options)
-    {
-        while (options.Length >= 4)
-        {
-            var code = BinaryPrimitives.ReadUInt16LittleEndian(options);
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(options[2..]);
-            if (code == 0 || 4 + length > options.Length)
-            {
-                return 0;
-            }
-
-            if (code == 4 && length == 8)
-            {
-                return (long)BinaryPrimitives.ReadUInt64LittleEndian(options[4..]);
-            }
-
-            options = options[(4 + ((length + 3) & ~3))..];
-        }
-
-        return 0;
+        var scan = new CatalogScan();
+        // A file being cut by the ring or by a crash counts what is whole.
+        PcapngFileScanner.Scan(stream.SafeFileHandle, 0, ref scan);
+        return (scan.Frames, scan.Drops, scan.FirstNs == 0 ? null : FromNs(scan.FirstNs), scan.LastNs == 0 ? null : FromNs(scan.LastNs));
     }
 
     private static DateTimeOffset FromNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);

@@ -1,9 +1,8 @@
-using System.Buffers.Binary;
 using VirtCapture.Hal.Frames;
 
 namespace VirtCapture.Pcapng;
 
-/// <summary>Walks the enhanced packet blocks of a run of our own blocks (a buffer segment), in place.</summary>
+/// <summary>Reads the box's own enhanced packet blocks (a buffer segment, a ring file) back as frames.</summary>
 internal static class EnhancedPacketReader
 {
     /// <summary>
@@ -15,46 +14,29 @@ internal static class EnhancedPacketReader
         isFrame = false;
         frame = default;
         data = default;
-        if (blocks.Length < 12)
+        var reader = new PcapngBlockReader(blocks);
+        if (!reader.TryRead(out var block))
         {
             return 0;
         }
 
-        var type = BinaryPrimitives.ReadUInt32LittleEndian(blocks);
-        var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[4..]);
-        if (length < 12 || length > blocks.Length)
+        if (block.IsPacket)
         {
-            return 0;
+            frame = ToFrame(block);
+            data = block.PacketData;
+            isFrame = true;
         }
 
-        if (type != PcapngBlocks.EnhancedPacketType || length < 32)
-        {
-            return length;
-        }
-
-        var captured = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[20..]);
-        if (captured == 0 || 28 + captured > length)
-        {
-            return length;
-        }
-
-        var direction = FrameDirection.Unknown;
-        var options = blocks[(28 + PcapngBlocks.Align4(captured))..(length - 4)];
-        if (options.Length >= 8 && BinaryPrimitives.ReadUInt16LittleEndian(options) == 2)
-        {
-            direction = (FrameDirection)(BinaryPrimitives.ReadUInt32LittleEndian(options[4..]) & 3);
-        }
-
-        frame = new FrameRecord
-        {
-            Port = (ushort)BinaryPrimitives.ReadUInt32LittleEndian(blocks[8..]),
-            TimestampNs = ((long)BinaryPrimitives.ReadUInt32LittleEndian(blocks[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(blocks[16..]),
-            CapturedLength = captured,
-            WireLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[24..]),
-            Direction = direction,
-        };
-        data = blocks.Slice(28, captured);
-        isFrame = true;
-        return length;
+        return block.Length;
     }
+
+    /// <summary>The frame an enhanced packet block holds (check <see cref="PcapngBlock.IsPacket"/> first).</summary>
+    public static FrameRecord ToFrame(in PcapngBlock block) => new()
+    {
+        Port = (ushort)block.Interface,
+        TimestampNs = block.Timestamp,
+        CapturedLength = block.CapturedLength,
+        WireLength = block.WireLength,
+        Direction = (FrameDirection)(block.PacketFlags & 3),
+    };
 }

@@ -15,8 +15,6 @@ internal static class PcapngRepair
     /// <summary>Suffix of what repair set aside.</summary>
     public const string DamagedSuffix = ".damaged";
 
-    private const int MaxBlockLength = 16 << 20;
-
     /// <summary>Repairs <paramref name="path"/> in place; returns the final path.</summary>
     /// <exception cref="InvalidDataException">The file does not start with a pcapng section header and interface.</exception>
     public static RepairResult Repair(string path, ILogger? log = null)
@@ -26,11 +24,11 @@ internal static class PcapngRepair
         RepairResult result;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
-            var scan = Scan(stream, path);
-            var cut = stream.Length - scan.GoodLength;
+            var (scan, goodLength) = Scan(stream, path);
+            var cut = stream.Length - goodLength;
             if (cut > 0 || isPart)
             {
-                stream.SetLength(scan.GoodLength);
+                stream.SetLength(goodLength);
                 stream.Seek(0, SeekOrigin.End);
                 var writer = new ArrayBufferWriter<byte>(256);
                 for (var i = 0; i < scan.Interfaces; i++)
@@ -158,120 +156,32 @@ internal static class PcapngRepair
         }
     }
 
-    private static ScanResult Scan(FileStream stream, string path)
+    private static (RepairScan Scan, long GoodLength) Scan(FileStream stream, string path)
     {
-        var length = stream.Length;
         Span<byte> head = stackalloc byte[12];
-        var result = new ScanResult();
-        var offset = 0L;
-        byte[]? block = null;
-        try
+        if (stream.Length >= 12)
         {
-            while (offset + 12 <= length)
+            RandomAccess.Read(stream.SafeFileHandle, head, 0);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(head) != PcapngBlocks.SectionHeaderType || BinaryPrimitives.ReadUInt32LittleEndian(head[8..]) != PcapngBlocks.ByteOrderMagic)
             {
-                stream.Position = offset;
-                stream.ReadExactly(head);
-                var type = BinaryPrimitives.ReadUInt32LittleEndian(head);
-                var blockLength = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
-                if (offset == 0 && (type != PcapngBlocks.SectionHeaderType || BinaryPrimitives.ReadUInt32LittleEndian(head[8..]) != 0x1A2B3C4D))
-                {
-                    throw new InvalidDataException($"{path} does not start with a little-endian pcapng section header");
-                }
-
-                if (offset > 0 && type == PcapngBlocks.SectionHeaderType)
-                {
-                    result.StopReason = "a second section";
-                    break;
-                }
-
-                if (blockLength < 12 || blockLength % 4 != 0 || blockLength > MaxBlockLength || offset + blockLength > length)
-                {
-                    result.StopReason = $"block at byte {offset} with length {blockLength}";
-                    break;
-                }
-
-                if (block is null || block.Length < blockLength)
-                {
-                    block = ArrayPool<byte>.Shared.Rent((int)blockLength);
-                }
-
-                var whole = block.AsSpan(0, (int)blockLength);
-                stream.Position = offset;
-                stream.ReadExactly(whole);
-                if (BinaryPrimitives.ReadUInt32LittleEndian(whole[^4..]) != blockLength)
-                {
-                    result.StopReason = $"block at byte {offset} with mismatched lengths";
-                    break;
-                }
-
-                if (PcapngBlockCheck.Problem(whole, result.Interfaces) is { } problem)
-                {
-                    result.StopReason = $"block at byte {offset}: {problem}";
-                    break;
-                }
-
-                if (type == PcapngBlocks.InterfaceDescriptionType)
-                {
-                    result.Interfaces++;
-                    result.FramesPerInterface.Add(0);
-                }
-                else if (type == PcapngBlocks.EnhancedPacketType)
-                {
-                    var iface = (int)BinaryPrimitives.ReadUInt32LittleEndian(whole[8..]);
-                    var ts = ((long)BinaryPrimitives.ReadUInt32LittleEndian(whole[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(whole[16..]);
-                    result.FramesPerInterface[iface]++;
-                    result.Frames++;
-                    if (result.FirstTimestampNs == 0)
-                    {
-                        result.FirstTimestampNs = ts;
-                    }
-
-                    result.LastTimestampNs = Math.Max(result.LastTimestampNs, ts);
-                }
-
-                result.Blocks++;
-                offset += blockLength;
-                result.GoodLength = offset;
-            }
-        }
-        finally
-        {
-            if (block is not null)
-            {
-                ArrayPool<byte>.Shared.Return(block);
+                throw new InvalidDataException($"{path} does not start with a little-endian pcapng section header");
             }
         }
 
-        if (result.Blocks == 0)
+        var scan = new RepairScan(path);
+        var end = PcapngFileScanner.Scan(stream.SafeFileHandle, 0, ref scan);
+        scan.StopReason ??= end.Problem;
+        if (scan.Blocks == 0)
         {
             throw new InvalidDataException($"{path} holds no whole pcapng block");
         }
 
-        if (result.Interfaces == 0)
+        if (scan.Interfaces == 0)
         {
             // A section header alone: nothing a reader could use, and statistics could name no interface.
             throw new InvalidDataException($"{path} declares no interface: nothing was captured into it");
         }
 
-        return result;
-    }
-
-    private sealed class ScanResult
-    {
-        public long GoodLength { get; set; }
-
-        public long Blocks { get; set; }
-
-        public long Frames { get; set; }
-
-        public int Interfaces { get; set; }
-
-        public List<long> FramesPerInterface { get; } = [];
-
-        public long FirstTimestampNs { get; set; }
-
-        public long LastTimestampNs { get; set; }
-
-        public string? StopReason { get; set; }
+        return (scan, end.Offset);
     }
 }

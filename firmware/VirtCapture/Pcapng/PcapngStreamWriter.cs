@@ -33,7 +33,7 @@ internal sealed class PcapngStreamWriter
         PcapngBlocks.WriteSectionHeader(_chunk, "VirtCapture management stream", RuntimeInformation.OSDescription, _application);
         foreach (var port in ports)
         {
-            PcapngBlocks.WriteInterfaceDescription(_chunk, port, snaplen, filter);
+            PcapngBlocks.WriteInterfaceDescription(_chunk, port.Name, port.Description, port.LinkType, snaplen, filter);
         }
     }
 
@@ -41,10 +41,10 @@ internal sealed class PcapngStreamWriter
     public void Frame(in FrameRecord frame, ReadOnlySpan<byte> bytes, int snaplen)
     {
         var sliced = Math.Min(frame.RestoredLength, snaplen);
-        var size = PcapngBlocks.EnhancedPacketLength(sliced, frame.Direction, 0);
+        var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, 0);
         var block = _chunk.GetSpan(size)[..size];
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
-        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), frame.Direction, 0);
+        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, 0);
         _chunk.Advance(size);
         Frames++;
     }

@@ -426,7 +426,7 @@ internal sealed class CapturePipeline : IDisposable
         PcapngBlocks.WriteSectionHeader(writer, _settings.Hardware, RuntimeInformation.OSDescription, $"VirtCapture {version}");
         foreach (var port in _source.Ports)
         {
-            PcapngBlocks.WriteInterfaceDescription(writer, port, _slicer.Snaplen, _filter.Expression);
+            PcapngBlocks.WriteInterfaceDescription(writer, port.Name, port.Description, port.LinkType, _slicer.Snaplen, _filter.Expression);
         }
 
         return writer.WrittenSpan.ToArray();

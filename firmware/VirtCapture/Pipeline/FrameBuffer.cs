@@ -61,7 +61,7 @@ internal sealed class FrameBuffer : IDisposable
     /// </summary>
     public bool TryAppend(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, CancellationToken cancel, ReadOnlySpan<byte> comment = default)
     {
-        var size = PcapngBlocks.EnhancedPacketLength(sliced, frame.Direction, dropCount, comment.Length);
+        var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, dropCount, comment.Length);
         var segment = _current;
         if (segment is null || segment.Remaining < size)
         {
@@ -74,7 +74,7 @@ internal sealed class FrameBuffer : IDisposable
 
         var block = segment.Data.AsSpan(segment.Length, size);
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
-        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), frame.Direction, dropCount, comment);
+        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, dropCount, comment);
         segment.Length += size;
         segment.Frames++;
         segment.FramesPerPort[frame.Port]++;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using VirtCapture.Pcapng;
@@ -18,7 +17,12 @@ internal sealed class RingFileSet : IDisposable
 
     private readonly RingSettings _settings;
     private readonly byte[] _header;
+    private static readonly TimeSpan MeasureInterval = TimeSpan.FromMilliseconds(100);
     private readonly TimeProvider _time;
+    private (long Free, long Total) _measured;
+    private long _measuredAt = long.MinValue;
+    private long _writtenAtMeasure;
+    private bool _measureFresh;
     private readonly ILogger _log;
     private readonly Func<long, byte[]> _statistics;
     private readonly Func<string, (long Free, long Total)> _diskSpace;
@@ -147,12 +151,12 @@ internal sealed class RingFileSet : IDisposable
     {
         var runStart = 0;
         var pos = 0;
-        while (pos + 12 <= blocks.Length)
+        var reader = new PcapngBlockReader(blocks);
+        while (reader.TryRead(out var block))
         {
-            var type = BinaryPrimitives.ReadUInt32LittleEndian(blocks[pos..]);
-            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 4)..]);
-            var isFrame = type == PcapngBlocks.EnhancedPacketType;
-            var ts = isFrame ? ((long)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 12)..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 16)..]) : nowNs;
+            var length = block.Length;
+            var isFrame = block.Type == PcapngBlocks.EnhancedPacketType;
+            var ts = isFrame ? block.Timestamp : nowNs;
             if (_current is null)
             {
                 if (Stopped || !Open(ts))
@@ -171,12 +175,12 @@ internal sealed class RingFileSet : IDisposable
             }
 
             // A comment-only block (an event) has no captured bytes; it is not a frame of any port.
-            if (isFrame && BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 20)..]) > 0)
+            if (block.IsPacket)
             {
-                var iface = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 8)..]);
-                if ((uint)iface < (uint)writtenPerPort.Length)
+                var iface = block.Interface;
+                if (iface < (uint)writtenPerPort.Length)
                 {
-                    writtenPerPort[iface]++;
+                    writtenPerPort[(int)iface]++;
                 }
 
                 _fileFrames++;
@@ -320,15 +324,42 @@ internal sealed class RingFileSet : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The disk as last measured, less what the ring appended since. Measured again at most every
+    /// <see cref="MeasureInterval"/> (a flood writes hundreds of segments a second; one statvfs each is wasted work),
+    /// after each deletion, and before any decision other than "go ahead".
+    /// </summary>
+    private (long Free, long Total) EstimatedDiskSpace()
+    {
+        if (_measuredAt == long.MinValue || _time.GetElapsedTime(_measuredAt) >= MeasureInterval)
+        {
+            _measured = _diskSpace(_settings.Directory);
+            _measuredAt = _time.GetTimestamp();
+            _writtenAtMeasure = BytesWritten;
+            _measureFresh = true;
+            return _measured;
+        }
+
+        _measureFresh = false;
+        return (Math.Max(0, _measured.Free - (BytesWritten - _writtenAtMeasure)), _measured.Total);
+    }
+
     private bool MakeRoom(bool forNewFile, long bytesNeeded)
     {
         while (true)
         {
-            var (free, total) = _diskSpace(_settings.Directory);
+            var (free, total) = EstimatedDiskSpace();
             var decision = RetentionPolicy.Decide(_settings, _finished, IsProtected, free, total, forNewFile, bytesNeeded);
             if (decision.MayProceed)
             {
                 return true;
+            }
+
+            if (!_measureFresh)
+            {
+                // Deleting or stopping is decided on the disk as it is now, never on an estimate.
+                _measuredAt = long.MinValue;
+                continue;
             }
 
             if (decision.StopReason is { } stop)
@@ -340,6 +371,7 @@ internal sealed class RingFileSet : IDisposable
 
             var victim = decision.Victim!;
             _finished.Remove(victim);
+            _measuredAt = long.MinValue;
             try
             {
                 File.Delete(victim.Path);

@@ -81,39 +81,28 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         lock (_lock)
         {
             var run = default(RepeatRun);
-            var pos = 0;
-            while (pos <= blocks.Length - 12)
+            var reader = new PcapngBlockReader(blocks);
+            while (reader.TryRead(out var block))
             {
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(blocks[(pos + 4)..]);
-                if (length < 12 || length > blocks.Length - pos)
+                if (!block.IsPacket || block.Interface >= (uint)names.Length)
                 {
-                    break;
+                    continue;
                 }
 
-                if (BinaryPrimitives.ReadUInt32LittleEndian(blocks[pos..]) == Pcapng.PcapngBlocks.EnhancedPacketType && length >= 32)
+                var data = block.PacketData;
+                if (IsRepeat((int)block.Interface, data))
                 {
-                    var block = blocks.Slice(pos, length);
-                    var captured = (int)BinaryPrimitives.ReadUInt32LittleEndian(block[20..]);
-                    var port = BinaryPrimitives.ReadUInt32LittleEndian(block[8..]);
-                    if (captured > 0 && captured <= length - 32 && port < (uint)names.Length)
-                    {
-                        if (IsRepeat((int)port, block.Slice(28, captured)))
-                        {
-                            run.Frames++;
-                            run.Bytes += BinaryPrimitives.ReadUInt32LittleEndian(block[24..]);
-                            run.LatestNs = Math.Max(run.LatestNs, ((long)BinaryPrimitives.ReadUInt32LittleEndian(block[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(block[16..]));
-                        }
-                        else
-                        {
-                            CountRun(ref run);
-                            Pcapng.EnhancedPacketReader.Next(block, out _, out var frame, out var data);
-                            ObserveLocked(frame, data, frame.Port, names[frame.Port]);
-                            RememberRepeatable(frame, data);
-                        }
-                    }
+                    run.Frames++;
+                    run.Bytes += block.WireLength;
+                    run.LatestNs = Math.Max(run.LatestNs, block.Timestamp);
                 }
-
-                pos += length;
+                else
+                {
+                    CountRun(ref run);
+                    var frame = Pcapng.EnhancedPacketReader.ToFrame(block);
+                    ObserveLocked(frame, data, frame.Port, names[frame.Port]);
+                    RememberRepeatable(frame, data);
+                }
             }
 
             CountRun(ref run);

@@ -1,3 +1,4 @@
+using VirtCapture.Format.Pcap;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Tests.Support;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VirtCapture.Format.Pcap;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Tests.Support;
 using VirtCapture.Vm;

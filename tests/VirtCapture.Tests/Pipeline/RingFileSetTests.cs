@@ -153,7 +153,7 @@ public sealed class RingFileSetTests : IDisposable
     {
         var header = new ArrayBufferWriter<byte>();
         PcapngBlocks.WriteSectionHeader(header, "test", "test", "test");
-        PcapngBlocks.WriteInterfaceDescription(header, new CapturePort("A", "port A", CapturePort.Ethernet), 262144, string.Empty);
+        PcapngBlocks.WriteInterfaceDescription(header, "A", "port A", CapturePort.Ethernet, 262144, string.Empty);
         return new RingFileSet(settings, header.WrittenSpan.ToArray(), now => [], _time, NullLogger.Instance, disk);
     }
 }

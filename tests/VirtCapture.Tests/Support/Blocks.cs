@@ -8,9 +8,9 @@ public static class Blocks
 {
     public static byte[] Frame(long timestampNs, int length, int iface = 0)
     {
-        var block = new byte[PcapngBlocks.EnhancedPacketLength(length, FrameDirection.Inbound, 0)];
+        var block = new byte[PcapngBlocks.EnhancedPacketLength(length, (uint)FrameDirection.Inbound, 0)];
         block.AsSpan(28, length).Fill(0x42);
-        PcapngBlocks.CompleteEnhancedPacket(block, iface, timestampNs, length, length, FrameDirection.Inbound, 0);
+        PcapngBlocks.CompleteEnhancedPacket(block, iface, timestampNs, length, length, (uint)FrameDirection.Inbound, 0);
         return block;
     }
 }

@@ -14,9 +14,9 @@ public sealed class PcapngBlocksTests
     public void An_encoded_packet_block_reads_back_field_for_field(int captured, int wire, FrameDirection direction, long drops)
     {
         var data = Enumerable.Range(0, captured).Select(i => (byte)(i * 7)).ToArray();
-        var block = new byte[PcapngBlocks.EnhancedPacketLength(captured, direction, drops)];
+        var block = new byte[PcapngBlocks.EnhancedPacketLength(captured, (uint)direction, drops)];
         data.CopyTo(block, 28);
-        PcapngBlocks.CompleteEnhancedPacket(block, 1, 1_764_000_000_123_456_789, captured, wire, direction, drops);
+        PcapngBlocks.CompleteEnhancedPacket(block, 1, 1_764_000_000_123_456_789, captured, wire, (uint)direction, drops);
 
         var length = EnhancedPacketReader.Next(block, out var isFrame, out var frame, out var read);
         Assert.Equal(block.Length, length);
@@ -43,8 +43,8 @@ public sealed class PcapngBlocksTests
     [Fact]
     public void A_cut_block_is_not_read()
     {
-        var block = new byte[PcapngBlocks.EnhancedPacketLength(60, FrameDirection.Inbound, 0)];
-        PcapngBlocks.CompleteEnhancedPacket(block, 0, 1, 60, 60, FrameDirection.Inbound, 0);
+        var block = new byte[PcapngBlocks.EnhancedPacketLength(60, (uint)FrameDirection.Inbound, 0)];
+        PcapngBlocks.CompleteEnhancedPacket(block, 0, 1, 60, 60, (uint)FrameDirection.Inbound, 0);
         Assert.Equal(0, EnhancedPacketReader.Next(block.AsSpan(0, block.Length - 4), out _, out _, out _));
         Assert.Equal(0, EnhancedPacketReader.Next(block.AsSpan(0, 8), out _, out _, out _));
     }

@@ -36,9 +36,9 @@ public sealed class VmInventoryRepeatTests
         var ts = 1_764_000_000_000_000_000L;
         foreach (var (bytes, port) in frames)
         {
-            var block = new byte[PcapngBlocks.EnhancedPacketLength(bytes.Length, FrameDirection.Inbound, 0)];
+            var block = new byte[PcapngBlocks.EnhancedPacketLength(bytes.Length, (uint)FrameDirection.Inbound, 0)];
             bytes.CopyTo(block, 28);
-            PcapngBlocks.CompleteEnhancedPacket(block, port, ts += 1000, bytes.Length, bytes.Length, FrameDirection.Inbound, 0);
+            PcapngBlocks.CompleteEnhancedPacket(block, port, ts += 1000, bytes.Length, bytes.Length, (uint)FrameDirection.Inbound, 0);
             blocks.AddRange(block);
         }
 

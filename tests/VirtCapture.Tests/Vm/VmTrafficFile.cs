@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using VirtCapture.Format.Pcap;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Tests.Support;
 

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 
-namespace VirtCapture.Pcapng;
+namespace VirtCapture.Format.Pcapng;
 
 /// <summary>
 /// Whether one block of a file we wrote is whole and well-formed by the rules Wireshark's reader applies: lengths
 /// that fit, interface ids that were declared, captured lengths within the block and within 262144, options that
 /// end inside their block with the lengths their codes require. Every field is hostile until checked here.
 /// </summary>
-internal static class PcapngBlockCheck
+public static class PcapngBlockCheck
 {
     /// <summary>Wireshark's largest captured length for Ethernet (WTAP_MAX_PACKET_SIZE_STANDARD).</summary>
     public const uint MaxCaptured = 262_144;
@@ -83,34 +83,15 @@ internal static class PcapngBlockCheck
 
     private static string? Options(ReadOnlySpan<byte> options, Func<ushort, ushort, string?> check)
     {
-        while (options.Length > 0)
+        var reader = new PcapngOptionReader(options, bigEndian: false);
+        while (reader.TryRead(out var code, out var value))
         {
-            if (options.Length < 4)
-            {
-                return "options end inside an option header";
-            }
-
-            var code = BinaryPrimitives.ReadUInt16LittleEndian(options);
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(options[2..]);
-            if (code == 0)
-            {
-                return length == 0 ? null : "end-of-options with a length";
-            }
-
-            var padded = 4 + ((length + 3) & ~3);
-            if (padded > options.Length)
-            {
-                return $"option {code} of {length} bytes runs past its block";
-            }
-
-            if (check(code, length) is { } problem)
+            if (check(code, (ushort)value.Length) is { } problem)
             {
                 return problem;
             }
-
-            options = options[padded..];
         }
 
-        return null;
+        return reader.Problem;
     }
 }

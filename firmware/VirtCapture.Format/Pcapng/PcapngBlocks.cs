@@ -3,21 +3,42 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using VirtCapture.Hal.Frames;
 
-namespace VirtCapture.Pcapng;
+namespace VirtCapture.Format.Pcapng;
 
 /// <summary>
 /// Encodes pcapng blocks (draft-tuexen-opsawg-pcapng) in host byte order (little-endian on every board we ship).
 /// The enhanced packet block is encoded straight into the capture buffer on the hot path; the rarer blocks go
 /// through a small <see cref="IBufferWriter{T}"/>.
 /// </summary>
-internal static class PcapngBlocks
+public static class PcapngBlocks
 {
+    /// <summary>Section header block.</summary>
     public const uint SectionHeaderType = 0x0A0D0D0A;
+
+    /// <summary>Interface description block.</summary>
     public const uint InterfaceDescriptionType = 1;
+
+    /// <summary>Obsolete packet block (read, never written).</summary>
+    public const uint ObsoletePacketType = 2;
+
+    /// <summary>Simple packet block (read, never written).</summary>
+    public const uint SimplePacketType = 3;
+
+    /// <summary>Interface statistics block.</summary>
     public const uint InterfaceStatisticsType = 5;
+
+    /// <summary>Enhanced packet block.</summary>
     public const uint EnhancedPacketType = 6;
+
+    /// <summary>The byte-order magic of a section header, as written in the section's own order.</summary>
+    public const uint ByteOrderMagic = 0x1A2B3C4D;
+
+    /// <summary>epb_flags: direction in the two low bits.</summary>
+    public const ushort FlagsOption = 2;
+
+    /// <summary>epb_dropcount: frames lost between this one and the previous.</summary>
+    public const ushort DropCountOption = 4;
 
     /// <summary>Fixed part of an EPB: type, length, interface, timestamp (2), captured and original length, trailer.</summary>
     public const int EnhancedPacketOverhead = 32;
@@ -33,9 +54,9 @@ internal static class PcapngBlocks
 
     /// <summary>Size an EPB of <paramref name="captured"/> bytes will take.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int EnhancedPacketLength(int captured, FrameDirection direction, long dropCount, int commentBytes = 0)
+    public static int EnhancedPacketLength(int captured, uint flags, long dropCount, int commentBytes = 0)
     {
-        var options = (direction != FrameDirection.Unknown ? FlagsOptionLength : 0) + (dropCount > 0 ? DropCountOptionLength : 0) + (commentBytes > 0 ? 4 + Align4(commentBytes) : 0);
+        var options = (flags != 0 ? FlagsOptionLength : 0) + (dropCount > 0 ? DropCountOptionLength : 0) + (commentBytes > 0 ? 4 + Align4(commentBytes) : 0);
         return EnhancedPacketOverhead + Align4(captured) + (options > 0 ? options + 4 : 0);
     }
 
@@ -44,7 +65,7 @@ internal static class PcapngBlocks
     /// caller has already placed the frame's bytes at offset 28. Pads and appends the options and trailer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, FrameDirection direction, long dropCount, ReadOnlySpan<byte> comment = default)
+    public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, uint flags, long dropCount, ReadOnlySpan<byte> comment = default)
     {
         // Hot path: one bounds check for the whole block, then unaligned little-endian stores.
         if (block.Length < EnhancedPacketOverhead + captured || !BitConverter.IsLittleEndian)
@@ -67,10 +88,10 @@ internal static class PcapngBlocks
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 0u);
         pos = padded;
         var hasOptions = false;
-        if (direction != FrameDirection.Unknown)
+        if (flags != 0)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 2u | (4u << 16));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), (uint)direction);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), flags);
             pos += 8;
             hasOptions = true;
         }
@@ -134,14 +155,15 @@ internal static class PcapngBlocks
     }
 
     /// <summary>Interface description block with if_name, if_description, if_tsresol = 9 (ns) and if_filter.</summary>
-    public static void WriteInterfaceDescription(ArrayBufferWriter<byte> writer, CapturePort port, int snaplen, string filter)
+    public static void WriteInterfaceDescription(ArrayBufferWriter<byte> writer, string name, string description, int linkType, int snaplen, string filter)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         var start = Begin(writer, InterfaceDescriptionType);
-        WriteU16(writer, (ushort)port.LinkType);
+        WriteU16(writer, (ushort)linkType);
         WriteU16(writer, 0);
         WriteU32(writer, (uint)snaplen);
-        WriteStringOption(writer, 2, port.Name);
-        WriteStringOption(writer, 3, port.Description);
+        WriteStringOption(writer, 2, name);
+        WriteStringOption(writer, 3, description);
         WriteOption(writer, 9, [9]);
         if (filter.Length > 0)
         {

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace VirtCapture.Hal.Replay;
+namespace VirtCapture.Format.Pcap;
 
 /// <summary>
-/// Writes a classic nanosecond pcap file, the input format of <see cref="ReplayFrameSource"/> that every tool
+/// Writes a classic nanosecond pcap file, the replay input that every tool
 /// reads. Used to make replay inputs (the benchmark's traffic, test files); the box itself records pcapng.
 /// </summary>
 public sealed class ClassicPcapWriter : IDisposable

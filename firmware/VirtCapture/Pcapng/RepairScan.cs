@@ -1,0 +1,73 @@
+namespace VirtCapture.Pcapng;
+
+/// <summary>
+/// Repair's view of a file, block by block: every block must be whole and sound (<see cref="PcapngBlockCheck"/>)
+/// in one little-endian section; the first that is not ends what is kept.
+/// </summary>
+internal struct RepairScan : IPcapngBlockVisitor
+{
+    public RepairScan(string path)
+    {
+        Path = path;
+    }
+
+    /// <summary>The file, for messages.</summary>
+    public string Path { get; }
+
+    public long Blocks { get; private set; }
+
+    public long Frames { get; private set; }
+
+    public int Interfaces { get; private set; }
+
+    public List<long> FramesPerInterface { get; } = [];
+
+    public long FirstTimestampNs { get; private set; }
+
+    public long LastTimestampNs { get; private set; }
+
+    /// <summary>Why the blocks kept end where they do, or null.</summary>
+    public string? StopReason { get; set; }
+
+    /// <inheritdoc/>
+    public bool Visit(in PcapngBlock block, long offset)
+    {
+        if (offset == 0 && (block.Type != PcapngBlocks.SectionHeaderType || block.Length < 12 || block.ReadUInt32(8) != PcapngBlocks.ByteOrderMagic))
+        {
+            throw new InvalidDataException($"{Path} does not start with a little-endian pcapng section header");
+        }
+
+        if (offset > 0 && block.Type == PcapngBlocks.SectionHeaderType)
+        {
+            StopReason = "a second section";
+            return false;
+        }
+
+        if (PcapngBlockCheck.Problem(block.Bytes, Interfaces) is { } problem)
+        {
+            StopReason = $"block at byte {offset}: {problem}";
+            return false;
+        }
+
+        if (block.Type == PcapngBlocks.InterfaceDescriptionType)
+        {
+            Interfaces++;
+            FramesPerInterface.Add(0);
+        }
+        else if (block.Type == PcapngBlocks.EnhancedPacketType)
+        {
+            var ts = block.Timestamp;
+            FramesPerInterface[(int)block.Interface]++;
+            Frames++;
+            if (FirstTimestampNs == 0)
+            {
+                FirstTimestampNs = ts;
+            }
+
+            LastTimestampNs = Math.Max(LastTimestampNs, ts);
+        }
+
+        Blocks++;
+        return true;
+    }
+}
