@@ -43,7 +43,9 @@ measure() { # name ready-text output-glob command...
   sleep 2
   after=$(rx)
   local ticks rss
-  ticks=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - start_ticks )); awk -v n="$name" -v s="$start_ticks" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s ")"}' "/proc/$pid/stat" > "$dir/cpu"
+  local total_ticks
+  total_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  ticks=$(( total_ticks - start_ticks )); awk -v n="$name" -v s="$start_ticks" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s ")"}' "/proc/$pid/stat" > "$dir/cpu"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   kill -TERM "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
@@ -54,24 +56,43 @@ measure() { # name ready-text output-glob command...
   done
   local sent=$((after - before))
   # Only the flood counts: the capture also holds whatever else crossed a0 (nothing, in Monitor mode).
-  awk -v n="$name" -v s="$sent" -v r="$recorded" -v t="$ticks" -v c="$clk" -v m="$rss" 'BEGIN {
+  awk -v n="$name" -v s="$sent" -v r="$recorded" -v t="$ticks" -v w="$total_ticks" -v c="$clk" -v m="$rss" 'BEGIN {
     loss = s > 0 ? 100 * (s - r) / s : 0; if (loss < 0) loss = 0
     cpu = r > 0 ? (t / c) * 1000 / r * 100000 : 0
-    printf "%-20s %10d %10d %8.2f %14.1f %10.1f\n", n, s, r, loss, cpu, m / 1024 }' >> "$out/table"
+    whole = r > 0 ? (w / c) * 1000 / r * 100000 : 0
+    printf "%-20s %10d %10d %8.2f %14.1f %14.1f %10.1f\n", n, s, r, loss, cpu, whole, m / 1024 }' >> "$out/table"
 }
 
 export VIRTCAPTURE_CONFIG_DIR=$out/config Management__TokenFile=$out/token Management__ApiSettingsFile=$out/api-settings.json
 : > "$out/table"
-measure "virtcapture-afpacket" "Capture started" "$out/virtcapture-afpacket/cap/*.pcapng" \
-  env Capture__Backend=AfPacket Storage__Directory="$out/virtcapture-afpacket/cap" "$VIRTCAPTURE_BIN" run
-measure "virtcapture-libpcap" "Capture started" "$out/virtcapture-libpcap/cap/*.pcapng" \
-  env Capture__Backend=Libpcap Storage__Directory="$out/virtcapture-libpcap/cap" "$VIRTCAPTURE_BIN" run
-measure "tcpdump" "listening on" "$out/tcpdump/out.pcap" \
-  tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$out/tcpdump/out.pcap"
-measure "dumpcap" "Capturing on" "$out/dumpcap/out.pcapng" \
-  dumpcap -i a0 -B "$RING_MB" -w "$out/dumpcap/out.pcapng"
+# RUNS rounds, each capture in turn within a round, so that a slow moment of the machine hits all of them alike.
+RUNS=${RUNS:-3}
+CAPTURES=${CAPTURES:-virtcapture-afpacket virtcapture-libpcap tcpdump dumpcap}
+for run in $(seq 1 "$RUNS"); do
+  for name in $CAPTURES; do
+    dir=$out/$name; rm -rf "$dir"
+    case $name in
+      virtcapture-afpacket) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
+        env Capture__Backend=AfPacket Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-libpcap) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
+        env Capture__Backend=Libpcap Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+      tcpdump) measure "$name" "listening on" "$dir/out.pcap" \
+        tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$dir/out.pcap" ;;
+      dumpcap) measure "$name" "Capturing on" "$dir/out.pcapng" \
+        dumpcap -i a0 -B "$RING_MB" -w "$dir/out.pcapng" ;;
+    esac
+  done
+done
 
-echo "flood: $FRAMES frames of 64 bytes from trafgen into a0 (ring/buffer $RING_MB MB each)"
-printf "%-20s %10s %10s %8s %14s %10s\n" capture sent recorded "loss %" "CPU ms/100k" "RSS MB"
-cat "$out/table"
-awk 'NR==1 {a=$5} $1=="tcpdump" {t=$5} END { if (a > 0 && t > 0) printf "CPU per frame: virtcapture-afpacket uses %.2fx tcpdump\x27s\n", a / t }' "$out/table"
+echo "flood: $FRAMES frames of 64 bytes from trafgen into a0 (ring/buffer $RING_MB MB each), $RUNS rounds"
+echo "CPU is utime + stime of the capture process: during the flood (from just before it to 2 s after), and the whole process (start-up included)"
+printf "%-20s %10s %10s %8s %14s %14s %10s\n" capture sent recorded "loss %" "flood ms/100k" "whole ms/100k" "RSS MB"
+sort -s -k1,1 "$out/table"
+# Medians of each capture's rounds, and the ratios against tcpdump's.
+awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6 }
+  function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+  END { if (!("tcpdump" in flood)) exit
+    tf = median(flood["tcpdump"]); tw = median(whole["tcpdump"])
+    for (c in flood) if (c != "tcpdump" && tf > 0 && tw > 0)
+      printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood (median %.1f vs %.1f ms/100k), %.2fx for the whole process (%.1f vs %.1f)\n", c, median(flood[c]) / tf, median(flood[c]), tf, median(whole[c]) / tw, median(whole[c]), tw }' "$out/table" | sort

@@ -7,7 +7,15 @@ internal sealed class BufferSegment
     {
         Data = new byte[size];
         FramesPerPort = new long[ports];
+        // The smallest frame block is 32 bytes: a full segment never holds more frames than this.
+        FrameOffsets = new int[(size / PcapngBlocks.EnhancedPacketOverhead) + 1];
     }
+
+    /// <summary>
+    /// Where each frame's enhanced packet block starts, in order (<see cref="Frames"/> of them): observers go from frame
+    /// to frame by this index instead of parsing the blocks to find the next.
+    /// </summary>
+    public int[] FrameOffsets { get; }
 
     /// <summary>Frames of each port in the segment (comment blocks are not frames).</summary>
     public long[] FramesPerPort { get; }

@@ -75,6 +75,7 @@ internal sealed class FrameBuffer : IDisposable
         var block = segment.Data.AsSpan(segment.Length, size);
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
         PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, dropCount, comment);
+        segment.FrameOffsets[segment.Frames] = segment.Length;
         segment.Length += size;
         segment.Frames++;
         segment.FramesPerPort[frame.Port]++;

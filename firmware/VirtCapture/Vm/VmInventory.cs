@@ -57,7 +57,24 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     }
 
     /// <inheritdoc/>
-    public void SegmentWritten(Pipeline.BufferSegment segment, IReadOnlyList<CapturePort> ports) => ObserveBlocks(segment.Data.AsSpan(0, segment.Length), ports);
+    /// <remarks>The segment's own index of its frames is walked: no block is parsed to find the next.</remarks>
+    public void SegmentWritten(Pipeline.BufferSegment segment, IReadOnlyList<CapturePort> ports)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        var names = PortNames(ports);
+        var data = segment.Data.AsSpan(0, segment.Length);
+        var offsets = segment.FrameOffsets.AsSpan(0, segment.Frames);
+        lock (_lock)
+        {
+            var run = default(RepeatRun);
+            foreach (var at in offsets)
+            {
+                ObservePacket(ref run, data, at, names);
+            }
+
+            CountRun(ref run);
+        }
+    }
 
     /// <inheritdoc/>
     public void CaptureEnded()
@@ -71,42 +88,61 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     /// </summary>
     public void ObserveBlocks(ReadOnlySpan<byte> blocks, IReadOnlyList<CapturePort> ports)
     {
-        // The port names once per segment, not an interface call per frame.
+        var names = PortNames(ports);
+        lock (_lock)
+        {
+            var run = default(RepeatRun);
+            var reader = new PcapngBlockReader(blocks);
+            var at = 0;
+            while (reader.TryRead(out var block))
+            {
+                if (block.IsPacket)
+                {
+                    ObservePacket(ref run, blocks, at, names);
+                }
+
+                at = reader.Position;
+            }
+
+            CountRun(ref run);
+        }
+    }
+
+    // The port names once per segment, not an interface call per frame.
+    private string[] PortNames(IReadOnlyList<CapturePort> ports)
+    {
         if (_portNames.Length != ports.Count)
         {
             _portNames = [.. ports.Select(p => p.Name)];
         }
 
-        var names = _portNames;
-        lock (_lock)
+        return _portNames;
+    }
+
+    /// <summary>One frame: the enhanced packet block (whole, with data) at <paramref name="at"/> in <paramref name="blocks"/>.</summary>
+    private void ObservePacket(ref RepeatRun run, ReadOnlySpan<byte> blocks, int at, string[] names)
+    {
+        var header = blocks.Slice(at, 28);
+        var port = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (port >= (uint)names.Length)
         {
-            var run = default(RepeatRun);
-            var reader = new PcapngBlockReader(blocks);
-            while (reader.TryRead(out var block))
-            {
-                if (!block.IsPacket || block.Interface >= (uint)names.Length)
-                {
-                    continue;
-                }
-
-                var data = block.PacketData;
-                if (IsRepeat((int)block.Interface, data))
-                {
-                    run.Frames++;
-                    run.Bytes += block.WireLength;
-                    run.LatestNs = Math.Max(run.LatestNs, block.Timestamp);
-                }
-                else
-                {
-                    CountRun(ref run);
-                    var frame = Pcapng.EnhancedPacketReader.ToFrame(block);
-                    ObserveLocked(frame, data, frame.Port, names[frame.Port]);
-                    RememberRepeatable(frame, data);
-                }
-            }
-
-            CountRun(ref run);
+            return;
         }
+
+        var frame = blocks.Slice(at + 28, (int)BinaryPrimitives.ReadUInt32LittleEndian(header[20..]));
+        if (IsRepeat((int)port, frame))
+        {
+            run.Frames++;
+            run.Bytes += BinaryPrimitives.ReadUInt32LittleEndian(header[24..]);
+            run.LatestNs = Math.Max(run.LatestNs, ((long)BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(header[16..]));
+            return;
+        }
+
+        CountRun(ref run);
+        var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        var record = Pcapng.EnhancedPacketReader.ToFrame(new PcapngBlock(blocks.Slice(at, length), bigEndian: false));
+        ObserveLocked(record, frame, record.Port, names[record.Port]);
+        RememberRepeatable(record, frame);
     }
 
     /// <summary>
@@ -119,7 +155,8 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         && BinaryPrimitives.ReadUInt64LittleEndian(frame) == _repeat.Head
         && BinaryPrimitives.ReadUInt64LittleEndian(frame[8..]) == _repeat.Tail
         && BinaryPrimitives.ReadUInt16LittleEndian(frame[(_repeat.SourceAt - _repeat.TypeBack)..]) == _repeat.Type
-        && frame.Slice(_repeat.SourceAt, _repeat.SourceLength).SequenceEqual(_repeat.Source.AsSpan(0, _repeat.SourceLength))
+        && BinaryPrimitives.ReadUInt32LittleEndian(frame[_repeat.SourceAt..]) == _repeat.SourceHead
+        && (_repeat.SourceLength == 4 || frame.Slice(_repeat.SourceAt + 4, 12).SequenceEqual(_repeat.SourceTail))
         && _lastEntry is not null;
 
     /// <summary>Counts a run of repeated frames into the entries of the frame they repeat.</summary>
@@ -188,7 +225,11 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         _repeat.Type = BinaryPrimitives.ReadUInt16LittleEndian(frame[typeAt..]);
         _repeat.SourceAt = source.At;
         _repeat.SourceLength = source.Length;
-        frame.Slice(source.At, source.Length).CopyTo(_repeat.Source);
+        _repeat.SourceHead = BinaryPrimitives.ReadUInt32LittleEndian(frame[source.At..]);
+        if (source.Length == 16)
+        {
+            frame.Slice(source.At + 4, 12).CopyTo(_repeat.SourceTail);
+        }
         _repeat.Unicast = (frame[0] & 1) == 0;
         _repeat.Valid = true;
     }
@@ -474,7 +515,11 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
 
         public int SourceLength { get; set; }
 
-        public byte[] Source { get; } = new byte[16];
+        /// <summary>The first four bytes of the IP source (all of an IPv4 one).</summary>
+        public uint SourceHead { get; set; }
+
+        /// <summary>The other twelve bytes of an IPv6 source.</summary>
+        public byte[] SourceTail { get; } = new byte[12];
 
         public bool Unicast { get; set; }
     }

@@ -27,12 +27,17 @@ public sealed class FrameBufferTests
         {
             port1 += segment.FramesPerPort[1];
             var blocks = segment.Data.AsSpan(0, segment.Length);
+            var index = 0;
             while (EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out _) is var length and > 0)
             {
                 Assert.True(isFrame);
+                // The segment's own index points at each frame's block, in order.
+                Assert.Equal(segment.Length - blocks.Length, segment.FrameOffsets[index++]);
                 timestamps.Add(frame.TimestampNs);
                 blocks = blocks[length..];
             }
+
+            Assert.Equal(segment.Frames, index);
 
             Assert.Equal(0, blocks.Length);
             buffer.Return(segment);

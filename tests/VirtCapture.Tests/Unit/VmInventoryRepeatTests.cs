@@ -57,8 +57,34 @@ public sealed class VmInventoryRepeatTests
             oneByOne.Observe(record, bytes, port, ports[port].Name);
         }
 
+        // The running box's path: frames through the capture buffer, segments observed by their own frame index.
+        var byIndex = new VmInventory(HypervisorFamilies.Default, TimeSpan.FromMinutes(5));
+        using (var buffer = new VirtCapture.Pipeline.FrameBuffer(totalBytes: 1 << 20, segmentBytes: 8 * 1024, ports: 2, dropWhenFull: false, TimeSpan.FromHours(1)))
+        {
+            ts = 1_764_000_000_000_000_000L;
+            foreach (var (bytes, port) in frames)
+            {
+                var record = new FrameRecord { TimestampNs = ts += 1000, CapturedLength = bytes.Length, WireLength = bytes.Length, Port = (ushort)port, Direction = FrameDirection.Inbound };
+                Assert.True(buffer.TryAppend(record, bytes, bytes.Length, 0, CancellationToken.None));
+                while (buffer.Pending > 0 && buffer.Take(TimeSpan.Zero) is { } segment)
+                {
+                    byIndex.SegmentWritten(segment, ports);
+                    buffer.Return(segment);
+                }
+            }
+
+            buffer.Complete();
+            while (buffer.Take(TimeSpan.Zero) is { } segment)
+            {
+                byIndex.SegmentWritten(segment, ports);
+                buffer.Return(segment);
+            }
+        }
+
         Assert.Equal(Describe(oneByOne), Describe(bySegment));
+        Assert.Equal(Describe(oneByOne), Describe(byIndex));
         Assert.Equal(oneByOne.Events().Select(e => e.Text), bySegment.Events().Select(e => e.Text));
+        Assert.Equal(oneByOne.Events().Select(e => e.Text), byIndex.Events().Select(e => e.Text));
         Assert.True(bySegment.Snapshot().Sum(v => v.FramesSent) == frames.Count);
     }
 
