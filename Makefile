@@ -44,11 +44,11 @@ test: deps restore
 
 # The unit tier alone: no root, no network, no other process; seconds.
 check: restore
-	dotnet test tests/VirtCapture.Tests/VirtCapture.Tests.csproj -c Release --no-restore --filter "Tier=Unit"
+	dotnet test tests/VirtCapture.Tests/VirtCapture.Tests.csproj -c Release --no-restore --filter "FullyQualifiedName~VirtCapture.Tests.Unit."
 
 # The fuzz test of `make test` at length: FUZZ_ITERATIONS mutations (default 50000) from FUZZ_SEED.
 fuzz: deps restore
-	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-50000} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} dotnet test tests/VirtCapture.Tests/VirtCapture.Tests.csproj -c Release --no-restore --filter "FullyQualifiedName~Fuzz" --logger "console;verbosity=normal"
+	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-50000} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} dotnet test tests/VirtCapture.Tests/VirtCapture.Tests.csproj -c Release --no-restore --filter "FullyQualifiedName~VirtCapture.Tests.Integration.Fuzz." --logger "console;verbosity=normal"
 
 bench: deps build
 	@bash tests/bench/bench.sh

@@ -89,11 +89,11 @@ public sealed class ImageTests : IClassFixture<ImageFixture>, IDisposable
         Assert.True(File.Exists(Path.Combine(_root.Path, "opt/virtcapture/virtcapture")), "the application is replaced");
     }
 
-    [Fact]
+    [RootFact]
     public void The_installed_bundle_starts_in_the_lab_and_answers_health()
     {
         Install();
-        using var lab = new Lab();
+        using var lab = new LabNetwork();
         var etc = Path.Combine(_root.Path, "etc/virtcapture");
         using var firmware = new FirmwareProcess("ip", ["netns", "exec", $"{lab.Name}-box", Path.Combine(_root.Path, "opt/virtcapture/virtcapture"), "run"], new Dictionary<string, string>
         {

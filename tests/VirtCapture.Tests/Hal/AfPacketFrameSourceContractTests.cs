@@ -1,9 +1,0 @@
-using VirtCapture.Hal.AfPacket;
-using VirtCapture.Hal.Frames;
-
-namespace VirtCapture.Tests.Hal;
-
-public sealed class AfPacketFrameSourceContractTests : LiveFrameSourceContract
-{
-    protected override IFrameSource Open(IReadOnlyList<(string Name, string Interface)> ports, string filter) => new AfPacketFrameSource(ports, filter, 4);
-}

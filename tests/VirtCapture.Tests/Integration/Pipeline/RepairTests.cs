@@ -1,0 +1,70 @@
+using VirtCapture.Pcapng;
+using VirtCapture.Tests.Support;
+
+namespace VirtCapture.Tests.Integration.Pipeline;
+
+/// <summary>Files cut anywhere (a crash, a power cut) come back whole up to their last whole block.</summary>
+public sealed class RepairTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_cut_at_any_offset_repairs_to_every_whole_frame_before_it()
+    {
+        var reference = Reference(2000);
+        var bytes = File.ReadAllBytes(reference);
+        var blocks = PcapngBlockWalker.WholeBlocks(bytes);
+        var headerEnd = blocks.First(b => b.Type == 6).Offset;
+        var random = new Random(20261125);
+        for (var trial = 0; trial < 25; trial++)
+        {
+            var cut = random.NextInt64(headerEnd, bytes.Length);
+            var part = _dir.File($"cut{trial}.pcapng.part");
+            File.WriteAllBytes(part, bytes[..(int)cut]);
+
+            var result = PcapngRepair.Repair(part);
+
+            Assert.False(File.Exists(part));
+            Assert.Equal(_dir.File($"cut{trial}.pcapng"), result.FinalPath);
+            Tshark.AssertReadsCleanly(result.FinalPath);
+            var expected = blocks.Count(b => b.Type == 6 && b.Offset + b.Length <= cut);
+            Assert.Equal(expected, Tshark.CapinfosPackets(result.FinalPath));
+            Assert.Equal(expected, result.Frames);
+        }
+    }
+
+    [Fact]
+    public void A_tail_of_zeros_after_a_power_cut_is_cut_and_nothing_is_lost()
+    {
+        var reference = Reference(500);
+        var part = _dir.File("zeros.pcapng.part");
+        File.WriteAllBytes(part, [.. File.ReadAllBytes(reference), .. new byte[8192]]);
+
+        var result = Firmware.Run("repair", part);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("cut 8192 damaged bytes", result.StdOut, StringComparison.Ordinal);
+        Tshark.AssertReadsCleanly(_dir.File("zeros.pcapng"));
+        Assert.Equal(500, Tshark.CapinfosPackets(_dir.File("zeros.pcapng")));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_pcapng_is_refused_in_one_line()
+    {
+        File.WriteAllText(_dir.File("junk.pcapng.part"), "not a capture");
+        var result = Firmware.Run("repair", _dir.File("junk.pcapng.part"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("does not start with a little-endian pcapng section header", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.True(File.Exists(_dir.File("junk.pcapng.part")), "an unrepairable file is left as it was");
+    }
+
+    private string Reference(int frames)
+    {
+        var input = TrafficFile.Generate(_dir.File($"in{frames}.pcap"), frames);
+        var output = _dir.File($"ref{frames}.pcapng");
+        Assert.Equal(0, Firmware.Run("capture", "-r", input, "-w", output, "-s", "200").ExitCode);
+        return output;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using VirtCapture.Tests.Support;
+
+namespace VirtCapture.Tests.Integration.Vm;
+
+/// <summary>The running box replaying the known VM traffic: /api/vms and /api/events say what the inventory command says.</summary>
+public sealed class ReplayInventoryTests
+{
+    [Fact]
+    public async Task The_api_inventory_of_a_replay_equals_the_inventory_command()
+    {
+        using var dir = new TempDirectory();
+        var file = VmTrafficFile.Write(dir.File("vms.pcap"));
+        var port = FreePort();
+        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], new Dictionary<string, string>
+        {
+            ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("config"),
+            ["Capture__Backend"] = "Replay",
+            ["Capture__ReplayFile"] = file,
+            ["Storage__Directory"] = dir.File("captures"),
+            ["Storage__MinFreePercent"] = "0",
+            ["Vm__IdleSeconds"] = "2",
+            ["Management__Urls"] = $"http://127.0.0.1:{port}",
+            ["Management__TokenFile"] = dir.File("token"),
+        });
+        firmware.WaitFor("Capture started");
+        firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(dir.File("token")).Trim());
+        string vms = "[]";
+        for (var i = 0; i < 50 && vms == "[]"; i++)
+        {
+            await Task.Delay(100);
+            vms = await client.GetStringAsync("/api/vms");
+        }
+
+        await Task.Delay(1500); // a sweep on the replay's own clock reports the quiet VMs gone
+        using var api = JsonDocument.Parse(await client.GetStringAsync("/api/vms"));
+        var events = JsonDocument.Parse(await client.GetStringAsync("/api/events")).RootElement.EnumerateArray().Select(e => e.GetProperty("text").GetString()).ToArray();
+        var command = Firmware.Run("inventory", "-r", file, "--json", "--idle-seconds", "2");
+        using var expected = JsonDocument.Parse(command.StdOut);
+        static string[] Rows(JsonElement vms) => vms.EnumerateArray()
+            .Select(v => $"{v.GetProperty("mac").GetString()} {v.GetProperty("family").GetString()} {v.GetProperty("vlan").GetInt32()} {v.GetProperty("framesSent").GetInt64()} {v.GetProperty("framesReceived").GetInt64()} {v.GetProperty("bytesSent").GetInt64()} {string.Join(',', v.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()))}")
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Rows(expected.RootElement.GetProperty("vms")), Rows(api.RootElement));
+        var expectedEvents = expected.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("text").GetString()).ToArray();
+        Assert.Equal(expectedEvents.Where(e => e!.Contains("announced", StringComparison.Ordinal)), events.Where(e => e!.Contains("announced", StringComparison.Ordinal)));
+        Assert.Contains(events, e => e == $"VM {VmTrafficFile.VMware} (VMware) gone from port if0, VLAN 20: not seen for 2 s");
+        firmware.Stop();
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
