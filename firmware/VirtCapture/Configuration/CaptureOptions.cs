@@ -1,16 +1,20 @@
 namespace VirtCapture.Configuration;
 
 /// <summary>The <c>Capture</c> section.</summary>
-public sealed class CaptureOptions
+/// <remarks>
+/// Treated as immutable once bound: the setters are for the configuration binder, which binds into an existing
+/// instance; a change (the API's) is a new record made with <c>with</c>.
+/// </remarks>
+public sealed record CaptureOptions
 {
     /// <summary>Section name.</summary>
     public const string Section = "Capture";
 
     /// <summary>Allowed modes.</summary>
-    public static readonly string[] Modes = ["Inline", "Monitor"];
+    public static readonly string[] Modes = Enum.GetNames<CaptureMode>();
 
     /// <summary>Allowed backends.</summary>
-    public static readonly string[] Backends = ["AfPacket", "Libpcap", "Replay", "Synthetic"];
+    public static readonly string[] Backends = Enum.GetNames<CaptureBackend>();
 
     /// <summary>The capture ports (default: A on eth1, B on eth2).</summary>
     public List<PortOptions> Ports { get; set; } = [];
@@ -50,4 +54,12 @@ public sealed class CaptureOptions
 
     /// <summary>Frames per second of the Synthetic backend.</summary>
     public double SyntheticRate { get; set; } = 200;
+
+    /// <summary>The parsed <see cref="Mode"/> (valid after validation).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CaptureMode ModeKind => Enum.Parse<CaptureMode>(Mode, ignoreCase: true);
+
+    /// <summary>The parsed <see cref="Backend"/> (valid after validation).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CaptureBackend BackendKind => Enum.Parse<CaptureBackend>(Backend, ignoreCase: true);
 }

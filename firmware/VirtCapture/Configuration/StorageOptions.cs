@@ -3,7 +3,11 @@ using VirtCapture.Pipeline;
 namespace VirtCapture.Configuration;
 
 /// <summary>The <c>Storage</c> section.</summary>
-public sealed class StorageOptions
+/// <remarks>
+/// Treated as immutable once bound: the setters are for the configuration binder, which binds into an existing
+/// instance; a change (the API's) is a new record made with <c>with</c>.
+/// </remarks>
+public sealed record StorageOptions
 {
     /// <summary>Section name.</summary>
     public const string Section = "Storage";
@@ -30,5 +34,6 @@ public sealed class StorageOptions
     public int FsyncIntervalMs { get; set; } = 1000;
 
     /// <summary>The parsed <see cref="OnFull"/> (valid after validation).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public StorageFullPolicy OnFullPolicy => Enum.Parse<StorageFullPolicy>(OnFull, ignoreCase: true);
 }

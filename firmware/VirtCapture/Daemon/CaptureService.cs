@@ -15,8 +15,8 @@ namespace VirtCapture.Daemon;
 /// </summary>
 internal sealed class CaptureService : IHostedService, IDisposable
 {
-    private readonly CaptureOptions _capture;
-    private readonly StorageOptions _storage;
+    private CaptureOptions _capture;
+    private StorageOptions _storage;
     private readonly TimeProvider _time;
     private readonly ILogger<CaptureService> _log;
     private static readonly TimeSpan DiskMeasureInterval = TimeSpan.FromMilliseconds(500);
@@ -131,15 +131,9 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
         lock (_gate)
         {
-            if (capture is not null)
-            {
-                Copy(capture, _capture);
-            }
-
-            if (storage is not null)
-            {
-                Copy(storage, _storage);
-            }
+            // Immutable records: the next capture reads the new ones; whoever holds the old ones keeps a consistent view.
+            _capture = capture ?? _capture;
+            _storage = storage ?? _storage;
         }
 
         if (wasRunning)
@@ -293,14 +287,6 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
             _disk = (free, total, _time.GetTimestamp());
             return (free, total);
-        }
-    }
-
-    private static void Copy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] T>(T from, T to)
-    {
-        foreach (var property in typeof(T).GetProperties().Where(p => p.CanWrite))
-        {
-            property.SetValue(to, property.GetValue(from));
         }
     }
 

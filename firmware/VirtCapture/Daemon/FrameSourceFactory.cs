@@ -23,25 +23,28 @@ internal static class FrameSourceFactory
     {
         var ports = Ports(options);
         var kernelFilter = filter.Compiled;
-        switch (options.Backend.ToUpperInvariant())
+        if (!CaptureOptions.Backends.Contains(options.Backend, StringComparer.OrdinalIgnoreCase))
         {
-            case "SYNTHETIC":
+            throw new UserErrorException($"Capture:Backend must be one of {string.Join(", ", CaptureOptions.Backends)}, got '{options.Backend}'");
+        }
+
+        switch (options.BackendKind)
+        {
+            case CaptureBackend.Synthetic:
                 if (ports.Count != 2)
                 {
                     throw new UserErrorException($"Capture:Ports lists {ports.Count} ports; the simulated board has exactly two");
                 }
 
                 return new SyntheticFrameSource([ports[0].Name, ports[1].Name], options.SyntheticRate, seed: 1, time);
-            case "REPLAY":
+            case CaptureBackend.Replay:
                 return new ReplayFrameSource(options.ReplayFile);
-            case "AFPACKET":
+            case CaptureBackend.AfPacket:
                 PortSetup.Prepare(options, ports, log);
                 return new AfPacketFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), kernelFilter, options.RingMB);
-            case "LIBPCAP":
+            default:
                 PortSetup.Prepare(options, ports, log);
                 return new LibpcapFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), kernelFilter, options.RingMB);
-            default:
-                throw new UserErrorException($"Capture:Backend must be one of {string.Join(", ", CaptureOptions.Backends)}, got '{options.Backend}'");
         }
     }
 }

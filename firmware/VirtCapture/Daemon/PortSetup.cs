@@ -28,7 +28,7 @@ internal static class PortSetup
             RefuseAddresses($"port {port.Name} ({port.Interface})", port.Interface, options.AllowPortAddresses);
         }
 
-        var inline = options.Mode.Equals("Inline", StringComparison.OrdinalIgnoreCase);
+        var inline = options.ModeKind == CaptureMode.Inline;
         if (inline)
         {
             var bridge = ExistingBridge(ports) ?? CreateBridge(options.BridgeName, ports, options.AllowPortAddresses, log);

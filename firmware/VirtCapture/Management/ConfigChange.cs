@@ -50,12 +50,12 @@ internal sealed class ConfigChange
         {
             if (section.Name.Equals("capture", StringComparison.OrdinalIgnoreCase))
             {
-                capture = Clone(currentCapture);
+                capture = currentCapture;
                 ReadSection(section, "Capture", values);
             }
             else if (section.Name.Equals("storage", StringComparison.OrdinalIgnoreCase))
             {
-                storage = Clone(currentStorage);
+                storage = currentStorage;
                 ReadSection(section, "Storage", values);
             }
             else
@@ -64,9 +64,7 @@ internal sealed class ConfigChange
             }
         }
 
-        var change = new ConfigChange(capture, storage, values);
-        change.ApplyTo(capture, storage);
-        return change;
+        return new ConfigChange(Apply(values, capture), Apply(values, storage), values);
     }
 
     /// <summary>A change of the capture's filter, snaplen and VMs (POST /api/capture/start).</summary>
@@ -93,10 +91,7 @@ internal sealed class ConfigChange
             values["Capture:Vms"] = vms.Select(v => v!).ToList();
         }
 
-        var capture = Clone(current);
-        var change = new ConfigChange(capture, null, values);
-        change.ApplyTo(capture, null);
-        return change;
+        return new ConfigChange(Apply(values, current), null, values);
     }
 
     private static void ReadSection(JsonProperty section, string name, Dictionary<string, object> values)
@@ -132,23 +127,39 @@ internal sealed class ConfigChange
         _ => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i) ? i : throw Wrong(where, "a whole number", value),
     };
 
-    private void ApplyTo(CaptureOptions? capture, StorageOptions? storage)
+    // The settings are immutable records: a change is a new record made with `with`, the old one stays as it was.
+    private static CaptureOptions? Apply(Dictionary<string, object> values, CaptureOptions? capture)
     {
-        foreach (var (key, value) in Values)
+        foreach (var (key, value) in values)
         {
-            switch (key)
+            capture = key switch
             {
-                case "Capture:Filter": capture!.Filter = (string)value; break;
-                case "Capture:Snaplen": capture!.Snaplen = (int)value; break;
-                case "Capture:Vms": capture!.Vms = [.. (List<string>)value]; break;
-                case "Storage:FileSizeMB": storage!.FileSizeMB = (int)value; break;
-                case "Storage:FileDurationSeconds": storage!.FileDurationSeconds = (int)value; break;
-                case "Storage:MaxFiles": storage!.MaxFiles = (int)value; break;
-                case "Storage:MinFreePercent": storage!.MinFreePercent = (double)value; break;
-                case "Storage:OnFull": storage!.OnFull = (string)value; break;
-                default: throw new InvalidOperationException($"no setter for {key}");
-            }
+                "Capture:Filter" => capture! with { Filter = (string)value },
+                "Capture:Snaplen" => capture! with { Snaplen = (int)value },
+                "Capture:Vms" => capture! with { Vms = [.. (List<string>)value] },
+                _ => capture,
+            };
         }
+
+        return capture;
+    }
+
+    private static StorageOptions? Apply(Dictionary<string, object> values, StorageOptions? storage)
+    {
+        foreach (var (key, value) in values)
+        {
+            storage = key switch
+            {
+                "Storage:FileSizeMB" => storage! with { FileSizeMB = (int)value },
+                "Storage:FileDurationSeconds" => storage! with { FileDurationSeconds = (int)value },
+                "Storage:MaxFiles" => storage! with { MaxFiles = (int)value },
+                "Storage:MinFreePercent" => storage! with { MinFreePercent = (double)value },
+                "Storage:OnFull" => storage! with { OnFull = (string)value },
+                _ => storage,
+            };
+        }
+
+        return storage;
     }
 
     private static bool Known(string key)
@@ -170,11 +181,4 @@ internal sealed class ConfigChange
         JsonValueKind.Number => string.Create(CultureInfo.InvariantCulture, $"the number {value.GetRawText()}"),
         _ => value.GetRawText(),
     };
-
-    // The settings' own source-generated contract copies them: no field list to keep in step with the options.
-    private static CaptureOptions Clone(CaptureOptions o) =>
-        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(o, FirmwareJsonContext.Default.CaptureOptions), FirmwareJsonContext.Default.CaptureOptions)!;
-
-    private static StorageOptions Clone(StorageOptions o) =>
-        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(o, FirmwareJsonContext.Default.StorageOptions), FirmwareJsonContext.Default.StorageOptions)!;
 }

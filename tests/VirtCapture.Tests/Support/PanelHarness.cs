@@ -14,12 +14,12 @@ internal sealed class PanelHarness : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public PanelHarness(Action<CaptureOptions>? capture = null, Action<StorageOptions>? storage = null, VirtCapture.Storage.DiskSpace? probe = null)
+    public PanelHarness(Func<CaptureOptions, CaptureOptions>? capture = null, Func<StorageOptions, StorageOptions>? storage = null, VirtCapture.Storage.DiskSpace? probe = null)
     {
         var captureOptions = new CaptureOptions { Backend = "Synthetic", SyntheticRate = 2000, BufferMB = 8 };
-        capture?.Invoke(captureOptions);
+        captureOptions = capture?.Invoke(captureOptions) ?? captureOptions;
         var storageOptions = new StorageOptions { Directory = _dir.Path, MinFreePercent = 0, FsyncIntervalMs = 200 };
-        storage?.Invoke(storageOptions);
+        storageOptions = storage?.Invoke(storageOptions) ?? storageOptions;
         var panelOptions = Options.Create(new PanelOptions { Board = "sim", DebounceMs = 30, HoldSeconds = 3 });
         Service = new CaptureService(Options.Create(captureOptions), Options.Create(storageOptions), panelOptions, probe ?? new VirtCapture.Storage.DiskSpace(), TimeProvider.System, NullLogger<CaptureService>.Instance);
         Panel = new FrontPanel(Service, panelOptions, Driver, TimeProvider.System, NullLogger<FrontPanel>.Instance);

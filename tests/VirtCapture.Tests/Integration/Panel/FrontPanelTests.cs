@@ -68,11 +68,7 @@ public sealed class FrontPanelTests
     [Fact]
     public async Task Mark_writes_its_comment_and_keeps_the_marked_files_through_the_ring()
     {
-        using var box = new PanelHarness(storage: s =>
-        {
-            s.FileDurationSeconds = 1;
-            s.MaxFiles = 3;
-        });
+        using var box = new PanelHarness(storage: s => s with { FileDurationSeconds = 1, MaxFiles = 3 });
         box.WaitFor(() => box.Service.Activity == CaptureActivity.Capturing, "capturing");
         await Task.Delay(2300);
         await box.Press("MARK", TimeSpan.FromMilliseconds(100));
@@ -94,11 +90,7 @@ public sealed class FrontPanelTests
     [Fact]
     public void A_full_disk_blinks_storage_and_applies_OnFull_stop()
     {
-        using var box = new PanelHarness(storage: s =>
-        {
-            s.MinFreePercent = 5;
-            s.OnFull = "Stop";
-        }, probe: new FullDisk());
+        using var box = new PanelHarness(storage: s => s with { MinFreePercent = 5, OnFull = "Stop" }, probe: new FullDisk());
         box.WaitFor(() => box.Pattern(Led.Storage) == LedPattern.FastBlink, "STORAGE blinking");
         Assert.True(box.Service.RingStopped);
         box.WaitFor(() => box.Service.Activity == CaptureActivity.Idle, "the capture to stop");

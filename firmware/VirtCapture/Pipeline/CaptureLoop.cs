@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using VirtCapture.Hal.Frames;
+using VirtCapture.Hal.Replay;
+
+namespace VirtCapture.Pipeline;
+
+/// <summary>
+/// The capture thread: frame source → filter → annotators → slicer → buffer. Reads batches, records what each stage
+/// did in <see cref="PortStage"/>, and never waits for the disk on a live source: with no buffer room the frame is
+/// dropped, counted, and reported on that port's next frame (epb_dropcount), as are the kernel's drops.
+/// </summary>
+internal sealed class CaptureLoop
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly IFrameSource _source;
+    private readonly CaptureFilter _filter;
+    private readonly Slicer _slicer;
+    private readonly FrameBuffer _buffer;
+    private readonly PortStage[] _stages;
+    private readonly PipelineControl _control;
+    private readonly long _frameLimit;
+    private readonly Func<long> _nowNs;
+    private readonly ILogger _log;
+    private readonly CapturePort[] _ports;
+    private readonly LinkWatcher _links;
+    private readonly ConcurrentQueue<byte[]> _events = new();
+    private readonly FrameComments _annotations = new();
+    private readonly long[] _pendingDrops;
+    private readonly long[] _kernelDropsSeen;
+    private readonly Action<byte[]> _appendEvent;
+    private IFrameAnnotator[] _annotators = [];
+    private long _taken;
+    private bool _bufferFullLogged;
+    private bool _limitReached;
+
+    public CaptureLoop(IFrameSource source, CaptureFilter filter, Slicer slicer, FrameBuffer buffer, PortStage[] stages, PipelineControl control, long frameLimit, Func<long> nowNs, ILogger log)
+    {
+        _source = source;
+        _filter = filter;
+        _slicer = slicer;
+        _buffer = buffer;
+        _stages = stages;
+        _control = control;
+        _frameLimit = frameLimit;
+        _nowNs = nowNs;
+        _log = log;
+        _ports = [.. source.Ports];
+        _links = new LinkWatcher(source, log);
+        _pendingDrops = new long[_ports.Length];
+        _kernelDropsSeen = new long[_ports.Length];
+        _appendEvent = block => _buffer.TryAppendBlock(block, _control.Cancelled);
+    }
+
+    /// <summary>Bytes the capture thread allocated while running (0 on a healthy hot path, bar start-up).</summary>
+    public long AllocatedBytes { get; private set; }
+
+    /// <summary>Adds an annotator; before the thread starts.</summary>
+    public void AddAnnotator(IFrameAnnotator annotator) => _annotators = [.. _annotators, annotator];
+
+    /// <summary>Any thread: a prepared block (an event comment) to record, in order with the frames around it.</summary>
+    public void Record(byte[] block) => _events.Enqueue(block);
+
+    /// <summary>The thread's body: runs until the source ends, a stop is asked, or the frame limit is reached.</summary>
+    public void Run()
+    {
+        var allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            while (!_control.StopRequested)
+            {
+                while (_events.TryDequeue(out var block))
+                {
+                    _appendEvent(block);
+                }
+
+                var result = _source.ReadBatch(out var batch, PollTimeout);
+                if (result == BatchResult.EndOfInput)
+                {
+                    break;
+                }
+
+                if (result == BatchResult.Frames)
+                {
+                    Process(batch);
+                }
+
+                if (_source.IsLive)
+                {
+                    CollectKernelDrops();
+                    _links.Check(_nowNs(), _appendEvent);
+                    _buffer.PublishIfStale();
+                }
+            }
+
+            if (_source.IsLive && !_limitReached)
+            {
+                Drain();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The writer failed and cancelled us; its error is the one reported.
+        }
+        catch (Exception e) when (e is CaptureFileFormatException or IOException)
+        {
+            _control.Fail(e);
+        }
+        catch (Exception e)
+        {
+            // A reader's bug must not take the box down with every file it has written: the capture stops with
+            // a fault naming it, the files are closed, and the management port stays up to say so.
+            Log.CaptureFailed(_log, $"{e.GetType().Name} on the capture thread: {e}");
+            _control.Fail(new IOException($"the capture stopped on an internal error ({e.GetType().Name}: {e.Message}); the files so far are closed", e));
+        }
+        finally
+        {
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;
+            _buffer.Complete();
+        }
+    }
+
+    private void Process(FrameBatch batch)
+    {
+        var annotations = _annotations;
+        annotations.Clear();
+        foreach (var annotator in _annotators)
+        {
+            annotator.Annotate(batch, _ports, annotations);
+        }
+
+        var frames = batch.Frames;
+        var acceptsAll = _filter.AcceptsAll;
+        var annotated = annotations.Count > 0;
+        var cancel = _control.Cancelled;
+        for (var i = 0; i < frames.Length; i++)
+        {
+            ref readonly var frame = ref frames[i];
+            var bytes = batch.Bytes(frame);
+            var port = frame.Port;
+            ref var stage = ref _stages[port];
+            if (!acceptsAll && !_filter.Accepts(frame, bytes))
+            {
+                stage.Filtered++;
+                continue;
+            }
+
+            stage.Accepted++;
+            var comment = annotated ? annotations.Take(i) : default;
+            if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], cancel, comment))
+            {
+                _pendingDrops[port] = 0;
+            }
+            else
+            {
+                stage.BufferDropped++;
+                _pendingDrops[port]++;
+                if (!_bufferFullLogged)
+                {
+                    _bufferFullLogged = true;
+                    Log.BufferFull(_log);
+                }
+            }
+
+            if (_frameLimit > 0 && ++_taken >= _frameLimit)
+            {
+                _limitReached = true;
+                _control.RequestStop();
+                return;
+            }
+        }
+    }
+
+    private void Drain()
+    {
+        // Frames already in the kernel's ring when the stop came are recorded too, so that what the kernel
+        // counted as received is what the files hold, less what it dropped.
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < deadline && _source.ReadBatch(out var batch, PollTimeout) == BatchResult.Frames)
+        {
+            Process(batch);
+        }
+
+        CollectKernelDrops();
+    }
+
+    private void CollectKernelDrops()
+    {
+        for (var p = 0; p < _kernelDropsSeen.Length; p++)
+        {
+            var total = _source.GetCounters(p).KernelDropped;
+            if (total > _kernelDropsSeen[p])
+            {
+                // Reported on the next frame of that port as epb_dropcount.
+                _pendingDrops[p] += total - _kernelDropsSeen[p];
+                _kernelDropsSeen[p] = total;
+            }
+        }
+    }
+}
