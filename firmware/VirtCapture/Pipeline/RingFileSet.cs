@@ -27,7 +27,7 @@ internal sealed class RingFileSet : IDisposable
     private readonly Func<long, byte[]> _statistics;
     private readonly Func<string, (long Free, long Total)> _diskSpace;
     private readonly List<RingFile> _finished = [];
-    private PcapngWriter? _current;
+    private Storage.DirectFileAppender? _current;
     private long _currentSequence;
     private long _nextSequence;
     private long _fileStartNs;
@@ -317,7 +317,7 @@ internal sealed class RingFileSet : IDisposable
             path = System.IO.Path.Combine(_settings.Directory, RingNames.Name(_settings.Prefix, _currentSequence, nowNs) + PartSuffix);
         }
 
-        _current = new PcapngWriter(path, _header);
+        _current = new Storage.DirectFileAppender(path, _header);
         _fileStartNs = nowNs;
         _fileFrames = 0;
         _lastSyncTimestamp = _time.GetTimestamp();

@@ -2,17 +2,17 @@ using VirtCapture.Hal.Interop;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace VirtCapture.Pipeline;
+namespace VirtCapture.Storage;
 
 /// <summary>
-/// Stage 5 of the data path (frame source → filter → slicer → buffer → <b>pcapng writer</b> → ring files): one
-/// pcapng file on disk. It starts with the section header and one interface description per port, then takes
-/// runs of whole blocks from the buffer. Like Stenographer it writes with O_DIRECT: whole 4 KiB pages go from an
-/// aligned staging area straight to the SSD, skipping the page cache, whose copy would otherwise cost more CPU than
-/// the whole capture. The partial last page is written through the page cache at every fsync and at close, and
-/// rewritten directly once it fills. File systems without O_DIRECT get ordinary writes.
+/// Appends to one file with O_DIRECT, the ring's way to the SSD. It knows nothing of pcapng: the ring gives it the
+/// file's header and then runs of whole blocks. Like Stenographer it writes whole 4 KiB pages from an aligned staging
+/// area straight to the SSD, skipping the page cache, whose copy would otherwise cost more CPU than the whole capture.
+/// The partial last page is written through the page cache at every fsync and at close, and rewritten directly once it
+/// fills; a failed write cuts the file back to its last whole append. File systems without O_DIRECT get ordinary
+/// writes.
 /// </summary>
-internal sealed unsafe class PcapngWriter : IDisposable
+internal sealed unsafe class DirectFileAppender : IDisposable
 {
     private const int Alignment = 4096;
     private const int FlushThreshold = 1 << 20;
@@ -29,7 +29,7 @@ internal sealed unsafe class PcapngWriter : IDisposable
     private bool _directProven;
 
     /// <summary>Creates <paramref name="path"/> (which must not exist) and writes <paramref name="header"/>.</summary>
-    public PcapngWriter(string path, ReadOnlySpan<byte> header)
+    public DirectFileAppender(string path, ReadOnlySpan<byte> header)
     {
         Path = path;
         _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
