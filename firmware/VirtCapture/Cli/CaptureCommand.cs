@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Pipeline;
 
@@ -24,7 +25,8 @@ internal static class CaptureCommand
         var count = new Option<long>("-c") { Description = "stop after this many frames pass the filter", DefaultValueFactory = _ => 0, CustomParser = r => CommandLineNumbers.Parse(r, "-c", "the frame count") };
         var stats = new Option<bool>("--stats") { Description = "print frames, rate and the capture thread's allocations to stderr" };
         var vms = new Option<string[]>("--vm") { Description = "capture only this VM: MAC[@VLAN] (repeatable)" };
-        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms };
+        var decap = new Option<bool>("--decap") { Description = "decapsulate mirror traffic (ERSPAN I/II/III, GRE, VXLAN, Geneve): one interface per session, filters on the inner frames" };
+        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms, decap };
         command.SetAction(result => Run(
             result.GetValue(read)!,
             result.GetValue(write)!,
@@ -33,11 +35,12 @@ internal static class CaptureCommand
             result.GetValue(ring) ?? [],
             result.GetValue(count),
             result.GetValue(stats),
-            result.GetValue(vms) ?? []));
+            result.GetValue(vms) ?? [],
+            result.GetValue(decap)));
         return command;
     }
 
-    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null)
+    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null, bool decap = false)
     {
         var effective = Vm.VmSelection.Filter(filter, vms, "--vm");
         var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -64,7 +67,9 @@ internal static class CaptureCommand
 
         var ring = RingFor(output, ringOptions);
         var stopwatch = Stopwatch.StartNew();
-        var source = new ReplayFrameSource(input);
+        IFrameSource source = new ReplayFrameSource(input);
+        var decapsulating = decap ? Decapsulate(input, source) : null;
+        source = decapsulating ?? source;
         using var session = CaptureSession.Create(source, effective, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
         session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));
         session.Pipeline.Start();
@@ -79,6 +84,12 @@ internal static class CaptureCommand
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"virtcapture: {received} frames read, {written} written in {stopwatch.Elapsed.TotalSeconds:F3} s ({received / Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9):F0} frames/s); capture thread allocated {allocated} bytes ({(double)allocated / Math.Max(received, 1):F3} bytes per frame)"));
         }
 
+        if (decapsulating is not null)
+        {
+            var c = decapsulating.Counters;
+            Console.Error.WriteLine($"virtcapture: {decapsulating.Ports.Count} mirror sessions ({string.Join(", ", decapsulating.Ports.Select(p => p.Description))}); {c.NotMirror} frames not mirror traffic, {c.Malformed} damaged{(c.FirstProblem is null ? string.Empty : $" (first: {c.FirstProblem})")}, {c.Fragments} outer IP fragments (not reassembled offline)");
+        }
+
         if (session.Pipeline.Error is { } error)
         {
             // Not a usage error: what came before the damage is recorded, and the status says the input was bad.
@@ -88,6 +99,32 @@ internal static class CaptureCommand
         }
 
         return 0;
+    }
+
+    // The sessions are the file's interfaces, declared before its first frame: a first pass finds them.
+    private static Collector.DecapsulatingFrameSource Decapsulate(string input, IFrameSource source)
+    {
+        IReadOnlyList<Collector.MirrorSession> sessions;
+        Collector.MirrorCounters found;
+        try
+        {
+            using var scan = new ReplayFrameSource(input);
+            (sessions, found) = Collector.MirrorSessionScan.Scan(scan);
+        }
+        catch (CaptureFileFormatException)
+        {
+            // The second pass reports the damage after recording what came before it; take the sessions before it.
+            sessions = [];
+            found = new Collector.MirrorCounters();
+        }
+
+        if (sessions.Count == 0)
+        {
+            source.Dispose();
+            throw new UserErrorException($"-r {input}: no mirror traffic (ERSPAN, GRE, VXLAN on {Collector.MirrorDecapsulator.VxlanPort} or {Collector.MirrorDecapsulator.LinuxVxlanPort}, Geneve on {Collector.MirrorDecapsulator.GenevePort}) in it: {found.NotMirror} other frames, {found.Malformed} damaged");
+        }
+
+        return new Collector.DecapsulatingFrameSource(source, sessions);
     }
 
     private static RingSettings RingFor(string output, string[] ringOptions)

@@ -1,0 +1,97 @@
+using VirtCapture.Hal.Frames;
+
+namespace VirtCapture.Collector;
+
+/// <summary>
+/// A frame source over another that carries mirror traffic: each session is a port (a pcapng interface), each frame
+/// the mirrored frame inside the outer one, described in place (no copy), with the ERSPAN direction. What is not a
+/// frame of a listed session is counted in <see cref="Counters"/>.
+/// </summary>
+internal sealed class DecapsulatingFrameSource : IFrameSource
+{
+    private readonly IFrameSource _outer;
+    private readonly Dictionary<MirrorSession, int> _index;
+    private readonly CapturePort[] _ports;
+    private readonly long[] _received;
+    private FrameRecord[] _frames = new FrameRecord[1024];
+
+    /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
+    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions)
+    {
+        ArgumentNullException.ThrowIfNull(outer);
+        ArgumentNullException.ThrowIfNull(sessions);
+        _outer = outer;
+        _index = sessions.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
+        _ports = [.. sessions.Select(s => new CapturePort(s.Name, s.Description, CapturePort.Ethernet))];
+        _received = new long[_ports.Length];
+    }
+
+    /// <summary>Outer frames that gave no frame of a session.</summary>
+    public MirrorCounters Counters { get; } = new();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<CapturePort> Ports => _ports;
+
+    /// <inheritdoc/>
+    public bool IsLive => _outer.IsLive;
+
+    /// <inheritdoc/>
+    public bool FiltersInKernel => false;
+
+    /// <inheritdoc/>
+    public BatchResult ReadBatch(out FrameBatch batch, TimeSpan timeout)
+    {
+        while (true)
+        {
+            var result = _outer.ReadBatch(out var outer, timeout);
+            if (result != BatchResult.Frames)
+            {
+                batch = default;
+                return result;
+            }
+
+            var frames = outer.Frames;
+            if (_frames.Length < frames.Length)
+            {
+                _frames = new FrameRecord[frames.Length];
+            }
+
+            var count = 0;
+            foreach (ref readonly var frame in frames)
+            {
+                if (MirrorDecapsulator.Decode(outer.Bytes(frame), out var packet) != MirrorDecodeStatus.Mirrored
+                    || !_index.TryGetValue(MirrorSession.Of(packet), out var port))
+                {
+                    Counters.Count(packet);
+                    continue;
+                }
+
+                _received[port]++;
+                _frames[count++] = new FrameRecord
+                {
+                    TimestampNs = frame.TimestampNs,
+                    Offset = frame.Offset + packet.InnerOffset,
+                    CapturedLength = packet.InnerLength,
+                    WireLength = Math.Max(packet.InnerWireLength, packet.InnerLength),
+                    Port = (ushort)port,
+                    Direction = (FrameDirection)packet.Direction,
+                };
+            }
+
+            if (count > 0 || _outer.IsLive)
+            {
+                batch = new FrameBatch(outer.Data, _frames.AsSpan(0, count));
+                return count > 0 ? BatchResult.Frames : BatchResult.Timeout;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public SourceCounters GetCounters(int port) => new(_received[port], 0);
+
+    /// <inheritdoc/>
+    public PortLink GetLink(int port) => _outer.GetLink(0);
+
+    /// <inheritdoc/>
+    public void Dispose() => _outer.Dispose();
+}

@@ -1,0 +1,51 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace VirtCapture.Collector;
+
+/// <summary>
+/// One mirror session: who sends it (the outer source address), how (the encapsulation) and which (ERSPAN session ID,
+/// VNI, GRE key). Each session becomes its own pcapng interface.
+/// </summary>
+/// <param name="Source">The outer source address (IPv4 as IPv4-mapped IPv6).</param>
+/// <param name="Encapsulation">The encapsulation.</param>
+/// <param name="Id">ERSPAN session ID, VNI or GRE key; 0 for ERSPAN I and keyless GRE.</param>
+internal readonly record struct MirrorSession(UInt128 Source, MirrorEncapsulation Encapsulation, uint Id)
+{
+    /// <summary>The session of a decoded packet.</summary>
+    public static MirrorSession Of(in MirrorPacket packet) => new(packet.Source, packet.Encapsulation, packet.SessionId);
+
+    /// <summary>The outer source as an address.</summary>
+    public IPAddress Address
+    {
+        get
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            BinaryPrimitives.WriteUInt128BigEndian(bytes, Source);
+            var address = new IPAddress(bytes);
+            return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        }
+    }
+
+    /// <summary>The interface name: short, no spaces ("erspan3-12@10.0.0.5").</summary>
+    public string Name => $"{Encapsulation switch
+    {
+        MirrorEncapsulation.ErspanI => "erspan1",
+        MirrorEncapsulation.ErspanII => "erspan2",
+        MirrorEncapsulation.ErspanIII => "erspan3",
+        MirrorEncapsulation.GreEthernet => "gre",
+        MirrorEncapsulation.Vxlan => "vxlan",
+        _ => "geneve",
+    }}-{Id}@{Address}";
+
+    /// <summary>The interface description ("ERSPAN III session 12 from 10.0.0.5").</summary>
+    public string Description => Encapsulation switch
+    {
+        MirrorEncapsulation.ErspanI => $"ERSPAN I from {Address}",
+        MirrorEncapsulation.ErspanII => $"ERSPAN II session {Id} from {Address}",
+        MirrorEncapsulation.ErspanIII => $"ERSPAN III session {Id} from {Address}",
+        MirrorEncapsulation.GreEthernet => Id == 0 ? $"GRE (Ethernet) from {Address}" : $"GRE (Ethernet) key {Id} from {Address}",
+        MirrorEncapsulation.Vxlan => $"VXLAN VNI {Id} from {Address}",
+        _ => $"Geneve VNI {Id} from {Address}",
+    };
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace VirtCapture.Tests.Integration.Collector;
+
+/// <summary>
+/// Offline decapsulation (<c>virtcapture capture -r RAW --decap</c>) against encoders and a decoder we did not write:
+/// Scapy builds the mirror traffic of every encapsulation, tshark's own dissection of it is the oracle.
+/// </summary>
+public sealed class DecapsulationTests : IDisposable
+{
+    private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "Integration", "Collector", "mirror-traffic.py");
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Each_session_is_an_interface_holding_exactly_the_inner_frames_tshark_finds()
+    {
+        var raw = _dir.File("raw.pcap");
+        var generate = Run.Program("/usr/bin/python3", Script, raw);
+        Assert.True(generate.ExitCode == 0, generate.StdErr);
+        var expected = Oracle(raw);
+        Assert.Equal(24, expected.Count);
+
+        var output = _dir.File("sessions.pcapng");
+        var run = Firmware.Run("capture", "-r", raw, "-w", output, "--decap");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("9 mirror sessions", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("3 frames not mirror traffic, 2 damaged", run.StdErr, StringComparison.Ordinal);
+        Tshark.AssertReadsCleanly(output);
+
+        var stored = Stored(output);
+        Assert.Equal(expected.Select(e => e.Inner), stored.Select(s => s.Bytes));
+        Assert.Equal(expected.Select(e => e.Session), stored.Select(s => s.Interface));
+        Assert.Equal(9, stored.Select(s => s.Interface).Distinct().Count());
+        // ERSPAN III says which way the frame went: ingress is inbound (1), egress outbound (2) in epb_flags.
+        Assert.Equal(expected.Where(e => e.ErspanDirection is not null).Select(e => e.ErspanDirection == 0 ? "1" : "2"),
+            stored.Where(s => s.Interface.StartsWith("ERSPAN III", StringComparison.Ordinal)).Select(s => Convert.ToUInt32(s.Direction, 16).ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void The_capture_filter_applies_to_the_inner_frame()
+    {
+        var raw = _dir.File("raw.pcap");
+        Assert.Equal(0, Run.Program("/usr/bin/python3", Script, raw).ExitCode);
+        var output = _dir.File("one-vm.pcapng");
+        // 10.1.1.18 is one VM's address inside a VXLAN session; the outer addresses are 10.0.0.x and 2001:db8::x.
+        var run = Firmware.Run("capture", "-r", raw, "-w", output, "--decap", "-f", "src host 10.1.1.18");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(["10.1.1.18"], Tshark.Fields(output, null, "ip.src").Distinct());
+        Assert.Equal(1, Tshark.Count(output));
+    }
+
+    [Fact]
+    public void A_file_without_mirror_traffic_is_one_clear_line()
+    {
+        var plain = _dir.File("plain.pcap");
+        Assert.Equal(0, Run.Program("/usr/bin/python3", Script, plain, "--plain").ExitCode);
+        var run = Firmware.Run("capture", "-r", plain, "-w", _dir.File("none.pcapng"), "--decap");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no mirror traffic", run.StdErr, StringComparison.Ordinal);
+        Assert.Single(run.ErrorLines);
+    }
+
+    /// <summary>tshark's view of each mirrored frame: the bytes from its inner Ethernet header on, and its session.</summary>
+    private static List<(string Inner, string Session, int? ErspanDirection)> Oracle(string raw)
+    {
+        var json = Run.Program("tshark", "-r", raw, "-d", "udp.port==8472,vxlan", "-T", "json", "-x", "--no-duplicate-keys");
+        Assert.True(json.ExitCode == 0, json.StdErr);
+        var result = new List<(string, string, int?)>();
+        foreach (var packet in JsonDocument.Parse(json.StdOut).RootElement.EnumerateArray())
+        {
+            var layers = packet.GetProperty("_source").GetProperty("layers");
+            if (layers.GetProperty("eth_raw")[0].ValueKind != JsonValueKind.Array)
+            {
+                continue; // one Ethernet header only: nothing mirrored inside
+            }
+
+            var frame = layers.GetProperty("frame_raw")[0].GetString()!;
+            var innerAt = layers.GetProperty("eth_raw")[1][1].GetInt32();
+            // The outer IP layer is the first one: IPv4 or IPv6 as the frame's protocol chain says.
+            var outerIpv6 = Field(layers.GetProperty("frame"), "frame.protocols").StartsWith("eth:ethertype:ipv6:", StringComparison.Ordinal);
+            var source = outerIpv6 ? Field(First(layers.GetProperty("ipv6")), "ipv6.src") : Field(First(layers.GetProperty("ip")), "ip.src");
+            string session;
+            int? direction = null;
+            if (layers.TryGetProperty("erspan", out var erspanLayer) && First(erspanLayer) is var erspan)
+            {
+                var version = TryField(erspan, "erspan.version") is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : 0;
+                session = version switch
+                {
+                    0 => $"ERSPAN I from {source}",
+                    1 => $"ERSPAN II session {Field(erspan, "erspan.spanid")} from {source}",
+                    _ => $"ERSPAN III session {Field(erspan, "erspan.spanid")} from {source}",
+                };
+                if (version == 2)
+                {
+                    direction = int.Parse(Field(erspan, "erspan.direction"), CultureInfo.InvariantCulture);
+                }
+            }
+            else if (layers.TryGetProperty("vxlan", out var vxlanLayer) && First(vxlanLayer) is var vxlan)
+            {
+                session = $"VXLAN VNI {Field(vxlan, "vxlan.vni")} from {source}";
+            }
+            else if (layers.TryGetProperty("geneve", out var geneveLayer) && First(geneveLayer) is var geneve)
+            {
+                session = $"Geneve VNI {Convert.ToUInt32(Field(geneve, "geneve.vni"), 16)} from {source}";
+            }
+            else
+            {
+                var gre = First(layers.GetProperty("gre"));
+                session = TryField(gre, "gre.key") is { } key
+                    ? $"GRE (Ethernet) key {Convert.ToUInt32(key, 16)} from {source}"
+                    : $"GRE (Ethernet) from {source}";
+            }
+
+            result.Add((frame[(innerAt * 2)..], session, direction));
+        }
+
+        return result;
+    }
+
+    // With --no-duplicate-keys a protocol met twice (outer and inner) is an array of its layers.
+    private static JsonElement First(JsonElement layer) => layer.ValueKind == JsonValueKind.Array ? layer[0] : layer;
+
+    private static string Field(JsonElement layer, string name) =>
+        TryField(layer, name) ?? throw new KeyNotFoundException($"{name} not in tshark's dissection");
+
+    // A field may sit in a subtree (erspan's flags); the first found, depth first, outer layers before inner ones.
+    private static string? TryField(JsonElement layer, string name)
+    {
+        switch (layer.ValueKind)
+        {
+            case JsonValueKind.Array:
+                return layer.EnumerateArray().Select(item => TryField(item, name)).FirstOrDefault(f => f is not null);
+            case JsonValueKind.Object:
+                if (layer.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    return value.GetString();
+                }
+
+                return layer.EnumerateObject().Select(child => TryField(child.Value, name)).FirstOrDefault(f => f is not null);
+            default:
+                return null;
+        }
+    }
+
+    private static List<(string Bytes, string Interface, string Direction)> Stored(string output)
+    {
+        var json = Run.Program("tshark", "-r", output, "-T", "json", "-x", "--no-duplicate-keys");
+        Assert.True(json.ExitCode == 0, json.StdErr);
+        var directions = Tshark.Fields(output, null, "frame.interface_description", "frame.packet_flags_direction");
+        return [.. JsonDocument.Parse(json.StdOut).RootElement.EnumerateArray().Select((packet, i) =>
+        {
+            var fields = directions[i].Split('\t');
+            return (packet.GetProperty("_source").GetProperty("layers").GetProperty("frame_raw")[0].GetString()!, fields[0], fields.Length > 1 ? fields[1] : string.Empty);
+        })];
+    }
+}
