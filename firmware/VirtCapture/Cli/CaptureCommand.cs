@@ -131,7 +131,7 @@ internal static class CaptureCommand
     {
         if (ringOptions.Length == 0)
         {
-            return new RingSettings { Directory = Path.GetDirectoryName(Path.GetFullPath(output))!, SingleFile = Path.GetFullPath(output), FsyncInterval = TimeSpan.FromSeconds(5) };
+            return new RingSettings { Directory = Path.GetDirectoryName(Path.GetFullPath(output))!, SingleFile = Path.GetFullPath(output), FsyncInterval = TimeSpan.FromSeconds(5), DirectIo = false, SyncToDisk = false };
         }
 
         long fileBytes = 0, durationNs = 0;
@@ -170,6 +170,8 @@ internal static class CaptureCommand
             MaxFileDurationNs = durationNs,
             MaxFiles = files,
             OnFull = StorageFullPolicy.Overwrite,
+            DirectIo = false,
+            SyncToDisk = false,
             FsyncInterval = TimeSpan.FromSeconds(5),
         };
     }

@@ -214,7 +214,7 @@ internal sealed class RingFileSet : IDisposable
 
         if (_time.GetElapsedTime(_lastSyncTimestamp) >= _settings.FsyncInterval)
         {
-            _current.Sync();
+            Persist(_current);
             _lastSyncTimestamp = _time.GetTimestamp();
         }
 
@@ -246,7 +246,7 @@ internal sealed class RingFileSet : IDisposable
 
         try
         {
-            writer.Sync();
+            Persist(writer);
         }
         catch (IOException e)
         {
@@ -317,11 +317,23 @@ internal sealed class RingFileSet : IDisposable
             path = System.IO.Path.Combine(_settings.Directory, RingNames.Name(_settings.Prefix, _currentSequence, nowNs) + PartSuffix);
         }
 
-        _current = new Storage.DirectFileAppender(path, _header);
+        _current = new Storage.DirectFileAppender(path, _header, _settings.DirectIo);
         _fileStartNs = nowNs;
         _fileFrames = 0;
         _lastSyncTimestamp = _time.GetTimestamp();
         return true;
+    }
+
+    private void Persist(Storage.DirectFileAppender file)
+    {
+        if (_settings.SyncToDisk)
+        {
+            file.Sync();
+        }
+        else
+        {
+            file.Flush();
+        }
     }
 
     /// <summary>

@@ -29,4 +29,17 @@ internal sealed record RingSettings
 
     /// <summary>Longest time between fsyncs.</summary>
     public TimeSpan FsyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Write with O_DIRECT (the box's ring: the page cache's copy costs more CPU than the capture, and the ring's data
+    /// is never read back soon). Off for an offline conversion, whose output is usually read at once.
+    /// </summary>
+    public bool DirectIo { get; init; } = true;
+
+    /// <summary>
+    /// fsync at every interval and before each close and rename (the box: a power cut loses at most the interval).
+    /// Off for an offline conversion, which, like tcpdump and editcap, leaves write-back to the system: its input is
+    /// still there if the power goes.
+    /// </summary>
+    public bool SyncToDisk { get; init; } = true;
 }

@@ -29,12 +29,15 @@ internal sealed unsafe class DirectFileAppender : IDisposable
     private bool _directProven;
 
     /// <summary>Creates <paramref name="path"/> (which must not exist) and writes <paramref name="header"/>.</summary>
-    public DirectFileAppender(string path, ReadOnlySpan<byte> header)
+    /// <param name="path">The file.</param>
+    /// <param name="header">Its first bytes.</param>
+    /// <param name="direct">Write with O_DIRECT where the file system allows it; false: through the page cache.</param>
+    public DirectFileAppender(string path, ReadOnlySpan<byte> header, bool direct = true)
     {
         Path = path;
         _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _staging = (byte*)NativeMemory.AlignedAlloc(StagingBytes, Alignment);
-        _direct = FileNative.SetDirect(_file, on: true);
+        _direct = direct && FileNative.SetDirect(_file, on: true);
         Append(header);
     }
 
@@ -79,13 +82,18 @@ internal sealed unsafe class DirectFileAppender : IDisposable
     /// <summary>Puts everything appended so far on the disk (the partial page too) and fsyncs.</summary>
     public void Sync()
     {
+        Flush();
+        FileNative.Sync(_file, Path);
+    }
+
+    /// <summary>Hands everything appended so far to the file (the partial page too), without waiting for the disk.</summary>
+    public void Flush()
+    {
         WriteFullPages();
         if (_staged > 0)
         {
             WriteTail();
         }
-
-        FileNative.Sync(_file, Path);
     }
 
     /// <inheritdoc/>
