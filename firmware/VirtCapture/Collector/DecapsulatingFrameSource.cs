@@ -13,11 +13,16 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly Dictionary<MirrorSession, int> _index;
     private readonly CapturePort[] _ports;
     private readonly long[] _received;
+    private readonly IDisposable? _companion;
     private FrameRecord[] _frames = new FrameRecord[1024];
 
     /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
-    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions)
+    /// <param name="outer">The outer frames.</param>
+    /// <param name="sessions">The sessions kept, each an interface.</param>
+    /// <param name="companion">Disposed with the source (the collector's sockets).</param>
+    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions, IDisposable? companion = null)
     {
+        _companion = companion;
         ArgumentNullException.ThrowIfNull(outer);
         ArgumentNullException.ThrowIfNull(sessions);
         _outer = outer;
@@ -87,11 +92,16 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     }
 
     /// <inheritdoc/>
-    public SourceCounters GetCounters(int port) => new(_received[port], 0);
+    /// <remarks>The collector port's kernel drops happen before a session is known: they are counted on the first session.</remarks>
+    public SourceCounters GetCounters(int port) => new(_received[port], port == 0 ? _outer.GetCounters(0).KernelDropped : 0);
 
     /// <inheritdoc/>
     public PortLink GetLink(int port) => _outer.GetLink(0);
 
     /// <inheritdoc/>
-    public void Dispose() => _outer.Dispose();
+    public void Dispose()
+    {
+        _outer.Dispose();
+        _companion?.Dispose();
+    }
 }

@@ -15,6 +15,39 @@ internal readonly record struct MirrorSession(UInt128 Source, MirrorEncapsulatio
     /// <summary>The session of a decoded packet.</summary>
     public static MirrorSession Of(in MirrorPacket packet) => new(packet.Source, packet.Encapsulation, packet.SessionId);
 
+    /// <summary>Reads "KIND-ID@SOURCE" (the <see cref="Name"/> form), e.g. "vxlan-5001@10.0.0.8".</summary>
+    public static bool TryParse(string text, out MirrorSession session)
+    {
+        session = default;
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (at < 0 || dash < 0 || dash > at || !IPAddress.TryParse(text.AsSpan(at + 1), out var address)
+            || !uint.TryParse(text.AsSpan(dash + 1, at - dash - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return false;
+        }
+
+        MirrorEncapsulation? kind = text[..dash].ToUpperInvariant() switch
+        {
+            "ERSPAN1" => MirrorEncapsulation.ErspanI,
+            "ERSPAN2" => MirrorEncapsulation.ErspanII,
+            "ERSPAN3" => MirrorEncapsulation.ErspanIII,
+            "GRE" => MirrorEncapsulation.GreEthernet,
+            "VXLAN" => MirrorEncapsulation.Vxlan,
+            "GENEVE" => MirrorEncapsulation.Geneve,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? address.MapToIPv6() : address).TryWriteBytes(bytes, out _);
+        session = new MirrorSession(BinaryPrimitives.ReadUInt128BigEndian(bytes), kind.Value, id);
+        return true;
+    }
+
     /// <summary>The outer source as an address.</summary>
     public IPAddress Address
     {

@@ -55,6 +55,13 @@ public sealed record CaptureOptions
     /// <summary>Frames per second of the Synthetic backend.</summary>
     public double SyntheticRate { get; set; } = 200;
 
+    /// <summary>The mirror-session collector, or null (ports only listen).</summary>
+    public CollectorOptions? Collector { get; set; }
+
+    /// <summary>True when a collector address is configured.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsCollector => Collector is { Address.Length: > 0 };
+
     /// <summary>The parsed <see cref="Mode"/> (valid after validation).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public CaptureMode ModeKind => Enum.Parse<CaptureMode>(Mode, ignoreCase: true);

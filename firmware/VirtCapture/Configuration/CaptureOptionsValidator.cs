@@ -3,6 +3,8 @@ using VirtCapture.Hal.Bpf;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pipeline;
 
+using VirtCapture.Collector;
+
 namespace VirtCapture.Configuration;
 
 /// <summary>Checks the <c>Capture</c> section at start; each failure names the key and what is allowed.</summary>
@@ -47,6 +49,11 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             }
         }
 
+        if (options.IsCollector)
+        {
+            Collector(failures, options);
+        }
+
         try
         {
             Vm.VmSelection.Parse(options.Vms);
@@ -76,6 +83,38 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
         if (!allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
         {
             failures.Add($"{key} must be one of {string.Join(", ", allowed)}, got '{value}'");
+        }
+    }
+
+    private static void Collector(List<string> failures, CaptureOptions options)
+    {
+        var collector = options.Collector!;
+        if (CollectorAddress.TryParse(collector.Address) is null)
+        {
+            failures.Add($"Capture:Collector:Address must be an address with its prefix length, like 192.0.2.10/24 or 2001:db8::10/64, got '{collector.Address}'");
+        }
+
+        if (!options.Ports.Any(p => p.Name == collector.Port))
+        {
+            failures.Add($"Capture:Collector:Port must name one of Capture:Ports ({string.Join(", ", options.Ports.Select(p => p.Name))}), got '{collector.Port}'");
+        }
+
+        if (!options.Mode.Equals(nameof(CaptureMode.Monitor), StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add("Capture:Collector needs Capture:Mode Monitor: a collector receives mirror sessions, it does not sit inline");
+        }
+
+        if (collector.Sessions.Count == 0)
+        {
+            failures.Add("Capture:Collector:Sessions must list the sessions to record, each KIND-ID@SOURCE (erspan3-12@10.0.0.5, vxlan-5001@10.0.0.8, gre-0@10.0.0.7, erspan1-0@10.0.0.5)");
+        }
+
+        foreach (var session in collector.Sessions)
+        {
+            if (!VirtCapture.Collector.MirrorSession.TryParse(session, out _))
+            {
+                failures.Add($"Capture:Collector:Sessions: '{session}' is not KIND-ID@SOURCE with KIND one of erspan1, erspan2, erspan3, gre, vxlan, geneve");
+            }
         }
     }
 }

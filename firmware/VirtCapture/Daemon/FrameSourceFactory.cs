@@ -6,6 +6,8 @@ using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Replay;
 using VirtCapture.Hal.Synthetic;
 
+using VirtCapture.Collector;
+
 namespace VirtCapture.Daemon;
 
 /// <summary>Builds the configured frame source (<c>Capture:Backend</c>).</summary>
@@ -28,6 +30,11 @@ internal static class FrameSourceFactory
             throw new UserErrorException($"Capture:Backend must be one of {string.Join(", ", CaptureOptions.Backends)}, got '{options.Backend}'");
         }
 
+        if (options.IsCollector)
+        {
+            return Collector(options, ports, log);
+        }
+
         switch (options.BackendKind)
         {
             case CaptureBackend.Synthetic:
@@ -45,6 +52,28 @@ internal static class FrameSourceFactory
             default:
                 PortSetup.Prepare(options, ports, log);
                 return new LibpcapFrameSource(ports.Select(p => (p.Name, p.Interface)).ToArray(), kernelFilter, options.RingMB);
+        }
+    }
+
+    // Only mirror traffic to the collector's address reaches user space; the capture filter applies to what is inside.
+    private static DecapsulatingFrameSource Collector(CaptureOptions options, IReadOnlyList<PortOptions> ports, ILogger log)
+    {
+        var collector = options.Collector!;
+        var address = CollectorAddress.TryParse(collector.Address) ?? throw new UserErrorException($"Capture:Collector:Address '{collector.Address}' is not ADDRESS/PREFIX");
+        var port = ports.First(p => p.Name == collector.Port);
+        PortSetup.Prepare(options, [port], log);
+        var family = address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "ip" : "ip6";
+        var outer = $"{family} dst host {address.Address} and ({family} proto 47 or udp dst port {MirrorDecapsulator.VxlanPort} or udp dst port {MirrorDecapsulator.LinuxVxlanPort} or udp dst port {MirrorDecapsulator.GenevePort})";
+        var sockets = new MirrorSockets(address.Address);
+        try
+        {
+            var sessions = collector.Sessions.Select(s => MirrorSession.TryParse(s, out var session) ? session : throw new UserErrorException($"Capture:Collector:Sessions: '{s}' is not KIND-ID@SOURCE")).ToArray();
+            return new DecapsulatingFrameSource(new AfPacketFrameSource([(port.Name, port.Interface)], outer, options.RingMB), sessions, sockets);
+        }
+        catch
+        {
+            sockets.Dispose();
+            throw;
         }
     }
 }

@@ -25,7 +25,8 @@ internal static class PortSetup
                 throw new PortSetupException($"Capture:Ports:{i}:Interface: port {port.Name}'s interface '{port.Interface}' does not exist");
             }
 
-            RefuseAddresses($"port {port.Name} ({port.Interface})", port.Interface, options.AllowPortAddresses);
+            // The collector's port is the one capture port that has an address: the one configured for it.
+            RefuseAddresses($"port {port.Name} ({port.Interface})", port.Interface, options.AllowPortAddresses || (options.IsCollector && port.Name == options.Collector!.Port));
         }
 
         var inline = options.ModeKind == CaptureMode.Inline;
@@ -43,6 +44,11 @@ internal static class PortSetup
         foreach (var port in ports)
         {
             Ip("link", "set", port.Interface, "up");
+        }
+
+        if (options.IsCollector && ports.FirstOrDefault(p => p.Name == options.Collector!.Port) is { } collector)
+        {
+            Ip("addr", "replace", options.Collector!.Address, "dev", collector.Interface);
         }
 
         // Give the links a moment to come up so the capture starts with the ports' real state; a port still down

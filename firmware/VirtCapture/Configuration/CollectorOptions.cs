@@ -1,0 +1,18 @@
+namespace VirtCapture.Configuration;
+
+/// <summary>
+/// <c>Capture:Collector</c>: the box as the far end of virtual switches' mirror sessions (ERSPAN, GRE, VXLAN,
+/// Geneve). The collector port gets <see cref="Address"/>, the only address a capture port ever gets; the sessions
+/// listed become the capture's interfaces.
+/// </summary>
+public sealed record CollectorOptions
+{
+    /// <summary>The port (a <c>Capture:Ports</c> name) the mirror sessions arrive on.</summary>
+    public string Port { get; set; } = string.Empty;
+
+    /// <summary>The collector's address with its prefix length ("192.0.2.10/24"), the target of the mirror sessions.</summary>
+    public string Address { get; set; } = string.Empty;
+
+    /// <summary>The sessions to record, each "KIND-ID@SOURCE": erspan1-0, erspan2-7, erspan3-12, gre-77, vxlan-5001, geneve-6001.</summary>
+    public List<string> Sessions { get; set; } = [];
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace VirtCapture.Tests.Lab.Collector;
+
+/// <summary>
+/// The box as the far end of a mirror session, with a real sender: the kernel's own VXLAN device in the "hypervisor"
+/// (the lab's host namespace) sends to the collector's address on port A. The frames it carries are recorded per
+/// session, and the box never answers the mirrored traffic (tcpdump on the hypervisor's side proves it).
+/// </summary>
+public sealed class CollectorTests : IDisposable
+{
+    private readonly LabNetwork _lab = new();
+
+    public void Dispose() => _lab.Dispose();
+
+    [RootFact]
+    public void A_kernel_vxlan_mirror_is_recorded_as_its_session_and_never_answered()
+    {
+        Host("ip", "link", "add", "vx0", "type", "vxlan", "id", "5001", "remote", "192.0.2.10", "local", "192.0.2.1", "dstport", "4789", "dev", "host0");
+        Host("ip", "addr", "add", "172.16.0.1/24", "dev", "vx0");
+        Host("ip", "link", "set", "vx0", "up");
+        Host("ip", "neigh", "replace", "172.16.0.2", "lladdr", "02:00:00:00:99:02", "dev", "vx0", "nud", "permanent");
+
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=A",
+            "--Capture:Collector:Address=192.0.2.10/24", "--Capture:Collector:Sessions:0=vxlan-5001@192.0.2.1");
+        firmware.WaitFor("Capture started");
+        Assert.Contains("192.0.2.10/24", _lab.Exec("box", "ip", "-br", "addr", "show", "a0").StdOut, StringComparison.Ordinal);
+
+        // Whatever ICMP the box would send back to the hypervisor (port unreachable for VXLAN without a listener).
+        var icmp = Path.Combine(_lab.Captures, "..", $"{_lab.Name}-icmp.pcap");
+        using var tcpdump = Run.Start("ip", ["netns", "exec", $"{_lab.Name}-host", "tcpdump", "-i", "host0", "-n", "-U", "-w", icmp, "icmp and src host 192.0.2.10"]);
+        Thread.Sleep(500);
+        // No replies come (172.16.0.2 is only a neighbour entry): exactly 20 echo requests go into the tunnel.
+        _lab.Exec("host", "ping", "-c", "20", "-i", "0.05", "-W", "1", "172.16.0.2");
+        Thread.Sleep(1000);
+        Stop(tcpdump);
+        firmware.Stop();
+
+        var file = Assert.Single(_lab.Files());
+        Tshark.AssertReadsCleanly(file);
+        Assert.Equal(["VXLAN VNI 5001 from 192.0.2.1"], Tshark.Fields(file, null, "frame.interface_description").Distinct());
+        Assert.Equal(20, Tshark.Count(file, "icmp.type == 8 and ip.src == 172.16.0.1 and ip.dst == 172.16.0.2"));
+        Assert.Equal(0, Tshark.Count(file, "vxlan"));
+        Assert.True(File.Exists(icmp), "tcpdump wrote its file");
+        Assert.Equal(0, Tshark.Count(icmp));
+        File.Delete(icmp);
+    }
+
+    private void Host(params string[] command)
+    {
+        var result = _lab.Exec("host", command);
+        Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result.StdErr}");
+    }
+
+    private static void Stop(Process process)
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+}
