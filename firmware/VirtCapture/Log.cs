@@ -83,6 +83,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Information, "Removed {Path}: an empty leftover of an unclean stop")]
     public static partial void EmptyRemoved(ILogger logger, string path);
 
+    [LoggerMessage(6000, LogLevel.Warning, "Mirror session {Session} ({Description}) arrives at the collector but is not in Capture:Collector:Sessions: add it to record it")]
+    public static partial void UnlistedSession(ILogger logger, string session, string description);
+
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);
 

@@ -14,6 +14,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly CapturePort[] _ports;
     private readonly long[] _received;
     private readonly IDisposable? _companion;
+    private readonly HashSet<MirrorSession> _unlisted = [];
     private FrameRecord[] _frames = new FrameRecord[1024];
 
     /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
@@ -33,6 +34,12 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
 
     /// <summary>Outer frames that gave no frame of a session.</summary>
     public MirrorCounters Counters { get; } = new();
+
+    /// <summary>
+    /// Capture thread: a session not in the list arrived, the first time it does (at most 64 are told), so the engineer
+    /// can add it. Its frames are counted in <see cref="MirrorCounters.Unlisted"/>.
+    /// </summary>
+    public event Action<MirrorSession>? UnlistedSession;
 
     /// <inheritdoc/>
     public IReadOnlyList<CapturePort> Ports => _ports;
@@ -64,10 +71,20 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
             var count = 0;
             foreach (ref readonly var frame in frames)
             {
-                if (MirrorDecapsulator.Decode(outer.Bytes(frame), out var packet) != MirrorDecodeStatus.Mirrored
-                    || !_index.TryGetValue(MirrorSession.Of(packet), out var port))
+                if (MirrorDecapsulator.Decode(outer.Bytes(frame), out var packet) != MirrorDecodeStatus.Mirrored)
                 {
                     Counters.Count(packet);
+                    continue;
+                }
+
+                if (!_index.TryGetValue(MirrorSession.Of(packet), out var port))
+                {
+                    Counters.Unlisted++;
+                    if (_unlisted.Count < 64 && _unlisted.Add(MirrorSession.Of(packet)))
+                    {
+                        UnlistedSession?.Invoke(MirrorSession.Of(packet));
+                    }
+
                     continue;
                 }
 

@@ -9,6 +9,9 @@ internal sealed class MirrorCounters
     /// <summary>Mirror traffic too damaged to read.</summary>
     public long Malformed { get; set; }
 
+    /// <summary>Mirrored frames of sessions not listed.</summary>
+    public long Unlisted { get; set; }
+
     /// <summary>Outer IP fragments (not reassembled on this path).</summary>
     public long Fragments { get; set; }
 

@@ -68,7 +68,9 @@ internal static class FrameSourceFactory
         try
         {
             var sessions = collector.Sessions.Select(s => MirrorSession.TryParse(s, out var session) ? session : throw new UserErrorException($"Capture:Collector:Sessions: '{s}' is not KIND-ID@SOURCE")).ToArray();
-            return new DecapsulatingFrameSource(new AfPacketFrameSource([(port.Name, port.Interface)], outer, options.RingMB), sessions, sockets);
+            var source = new DecapsulatingFrameSource(new AfPacketFrameSource([(port.Name, port.Interface)], outer, options.RingMB), sessions, sockets);
+            source.UnlistedSession += session => Log.UnlistedSession(log, session.Name, session.Description);
+            return source;
         }
         catch
         {

@@ -20,6 +20,11 @@ public sealed class CollectorTests : IDisposable
         Host("ip", "addr", "add", "172.16.0.1/24", "dev", "vx0");
         Host("ip", "link", "set", "vx0", "up");
         Host("ip", "neigh", "replace", "172.16.0.2", "lladdr", "02:00:00:00:99:02", "dev", "vx0", "nud", "permanent");
+        // A second session from the same hypervisor that the configuration does not list.
+        Host("ip", "link", "add", "vx1", "type", "vxlan", "id", "5002", "remote", "192.0.2.10", "local", "192.0.2.1", "dstport", "4789", "dev", "host0");
+        Host("ip", "addr", "add", "172.17.0.1/24", "dev", "vx1");
+        Host("ip", "link", "set", "vx1", "up");
+        Host("ip", "neigh", "replace", "172.17.0.2", "lladdr", "02:00:00:00:99:03", "dev", "vx1", "nud", "permanent");
 
         using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=A",
             "--Capture:Collector:Address=192.0.2.10/24", "--Capture:Collector:Sessions:0=vxlan-5001@192.0.2.1");
@@ -32,7 +37,9 @@ public sealed class CollectorTests : IDisposable
         Thread.Sleep(500);
         // No replies come (172.16.0.2 is only a neighbour entry): exactly 20 echo requests go into the tunnel.
         _lab.Exec("host", "ping", "-c", "20", "-i", "0.05", "-W", "1", "172.16.0.2");
+        _lab.Exec("host", "ping", "-c", "3", "-i", "0.05", "-W", "1", "172.17.0.2");
         Thread.Sleep(1000);
+        Assert.Contains("Mirror session vxlan-5002@192.0.2.1 (VXLAN VNI 5002 from 192.0.2.1) arrives at the collector but is not in Capture:Collector:Sessions", firmware.Output, StringComparison.Ordinal);
         Stop(tcpdump);
         firmware.Stop();
 
