@@ -13,6 +13,9 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly Dictionary<MirrorSession, int> _index;
     private readonly CapturePort[] _ports;
     private readonly long[] _received;
+    private readonly long[] _lost;
+    private readonly uint[] _lastSequence;
+    private readonly bool[] _sequenced;
     private readonly IDisposable? _companion;
     private readonly HashSet<MirrorSession> _unlisted = [];
     private FrameRecord[] _frames = new FrameRecord[1024];
@@ -30,6 +33,9 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         _index = sessions.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
         _ports = [.. sessions.Select(s => new CapturePort(s.Name, s.Description, CapturePort.Ethernet))];
         _received = new long[_ports.Length];
+        _lost = new long[_ports.Length];
+        _lastSequence = new uint[_ports.Length];
+        _sequenced = new bool[_ports.Length];
     }
 
     /// <summary>Outer frames that gave no frame of a session.</summary>
@@ -40,6 +46,9 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     /// can add it. Its frames are counted in <see cref="MirrorCounters.Unlisted"/>.
     /// </summary>
     public event Action<MirrorSession>? UnlistedSession;
+
+    /// <summary>Frames the sessions' GRE sequence numbers show were lost before they reached the box.</summary>
+    public long Lost => _lost.Sum();
 
     /// <inheritdoc/>
     public IReadOnlyList<CapturePort> Ports => _ports;
@@ -89,6 +98,11 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                 }
 
                 _received[port]++;
+                if (packet.HasSequence)
+                {
+                    CountLost(port, packet.Sequence);
+                }
+
                 _frames[count++] = new FrameRecord
                 {
                     TimestampNs = frame.TimestampNs,
@@ -109,8 +123,28 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     }
 
     /// <inheritdoc/>
-    /// <remarks>The collector port's kernel drops happen before a session is known: they are counted on the first session.</remarks>
-    public SourceCounters GetCounters(int port) => new(_received[port], port == 0 ? _outer.GetCounters(0).KernelDropped : 0);
+    /// <remarks>
+    /// Dropped: the frames a session's GRE sequence numbers show were lost before they reached the box, and, on the
+    /// first session, the collector port's kernel drops (they happen before a session is known).
+    /// </remarks>
+    public SourceCounters GetCounters(int port) => new(_received[port], _lost[port] + (port == 0 ? _outer.GetCounters(0).KernelDropped : 0));
+
+    // A gap in the sender's sequence is frames lost on the way; a step back or a huge jump (the sender restarted, or
+    // reordering) is not counted as loss.
+    private void CountLost(int port, uint sequence)
+    {
+        if (_sequenced[port])
+        {
+            var gap = sequence - _lastSequence[port] - 1;
+            if (gap is > 0 and < 1_000_000)
+            {
+                _lost[port] += gap;
+            }
+        }
+
+        _sequenced[port] = true;
+        _lastSequence[port] = sequence;
+    }
 
     /// <inheritdoc/>
     public PortLink GetLink(int port) => _outer.GetLink(0);

@@ -86,9 +86,10 @@ internal sealed class CaptureLoop
                     Process(batch);
                 }
 
+                // A file's source may report losses too (a mirror session's sequence gaps).
+                CollectKernelDrops();
                 if (_source.IsLive)
                 {
-                    CollectKernelDrops();
                     _links.Check(_nowNs(), _appendEvent);
                     _buffer.PublishIfStale();
                 }

@@ -34,6 +34,8 @@ public sealed class DecapsulationTests : IDisposable
         Assert.Equal(expected.Select(e => e.Inner), stored.Select(s => s.Bytes));
         Assert.Equal(expected.Select(e => e.Session), stored.Select(s => s.Interface));
         Assert.Equal(9, stored.Select(s => s.Interface).Distinct().Count());
+        // The ERSPAN II session's sequence skips two numbers: two frames lost before the box, reported as dropped.
+        Assert.Contains("2 frames lost before the box (GRE sequence gaps)", run.StdErr, StringComparison.Ordinal);
         // ERSPAN III says which way the frame went: ingress is inbound (1), egress outbound (2) in epb_flags.
         Assert.Equal(expected.Where(e => e.ErspanDirection is not null).Select(e => e.ErspanDirection == 0 ? "1" : "2"),
             stored.Where(s => s.Interface.StartsWith("ERSPAN III", StringComparison.Ordinal)).Select(s => Convert.ToUInt32(s.Direction, 16).ToString(CultureInfo.InvariantCulture)));

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes a pcap of mirror traffic as virtual switches send it, built by Scapy (not by us): ERSPAN I, II and III
-(with and without the platform sub-header), GRE transparent Ethernet bridging (with key, sequence and checksum),
+(with and without the platform sub-header; two frames of the ERSPAN II session lost on the way: a gap in its
+GRE sequence), GRE transparent Ethernet bridging (with key, sequence and checksum),
 VXLAN on 4789 and 8472, Geneve with options; outer IPv4 and IPv6; plus traffic that is not mirror traffic and a
 damaged ERSPAN header. Usage: mirror-traffic.py OUT.pcap [--plain] (--plain: only traffic that is not mirror traffic)"""
 import sys
@@ -35,7 +36,7 @@ plain = "--plain" in sys.argv
 for i in range(0 if plain else 3):
     add(outer4("10.0.0.5") / GRE(proto=0x88be) / vm_frame(n))
 for i in range(0 if plain else 3):
-    add(outer4("10.0.0.5") / GRE(proto=0x88be, seqnum_present=1, seqence_number=100 + i) / ERSPAN_II(ver=1, session_id=7, vlan=20, cos=3) / vm_frame(n))
+    add(outer4("10.0.0.5") / GRE(proto=0x88be, seqnum_present=1, seqence_number=100 + i + (2 if i == 2 else 0)) / ERSPAN_II(ver=1, session_id=7, vlan=20, cos=3) / vm_frame(n))
 for i in range(0 if plain else 3):
     add(outer4("10.0.0.6") / GRE(proto=0x22eb, seqnum_present=1, seqence_number=i) / ERSPAN_III(session_id=12, gra=1, d=i % 2, timestamp=1000 + i) / vm_frame(n, vlan=30))
 for i in range(0 if plain else 2):
