@@ -86,6 +86,9 @@ internal static partial class Log
     [LoggerMessage(6000, LogLevel.Warning, "Mirror session {Session} ({Description}) arrives at the collector but is not in Capture:Collector:Sessions: add it to record it")]
     public static partial void UnlistedSession(ILogger logger, string session, string description);
 
+    [LoggerMessage(6001, LogLevel.Information, "Mirror session moved: {Text}")]
+    public static partial void SessionSenderChanged(ILogger logger, string text);
+
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);
 

@@ -18,6 +18,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly bool[] _sequenced;
     private readonly IDisposable? _companion;
     private readonly HashSet<MirrorSession> _unlisted = [];
+    private readonly UInt128[] _lastSender;
     private FrameRecord[] _frames = new FrameRecord[1024];
 
     /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
@@ -36,6 +37,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         _lost = new long[_ports.Length];
         _lastSequence = new uint[_ports.Length];
         _sequenced = new bool[_ports.Length];
+        _lastSender = new UInt128[_ports.Length];
     }
 
     /// <summary>Outer frames that gave no frame of a session.</summary>
@@ -46,6 +48,12 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     /// can add it. Its frames are counted in <see cref="MirrorCounters.Unlisted"/>.
     /// </summary>
     public event Action<MirrorSession>? UnlistedSession;
+
+    /// <summary>
+    /// Capture thread: a session taken from any sender ("@any") now arrives from another one (a VM's mirror moved with
+    /// it to another host): the port, the new sender, the previous one.
+    /// </summary>
+    public event Action<int, MirrorSession, MirrorSession>? SenderChanged;
 
     /// <summary>Frames the sessions' GRE sequence numbers show were lost before they reached the box.</summary>
     public long Lost => _lost.Sum();
@@ -86,7 +94,8 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                     continue;
                 }
 
-                if (!_index.TryGetValue(MirrorSession.Of(packet), out var port))
+                var session = MirrorSession.Of(packet);
+                if (!_index.TryGetValue(session, out var port) && !TryAnySender(session, out port))
                 {
                     Counters.Unlisted++;
                     if (_unlisted.Count < 64 && _unlisted.Add(MirrorSession.Of(packet)))
@@ -128,6 +137,28 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     /// first session, the collector port's kernel drops (they happen before a session is known).
     /// </remarks>
     public SourceCounters GetCounters(int port) => new(_received[port], _lost[port] + (port == 0 ? _outer.GetCounters(0).KernelDropped : 0));
+
+    // A session listed with "@any": the sender is whoever sends it, and a new one is told (the sequence starts over).
+    private bool TryAnySender(MirrorSession session, out int port)
+    {
+        if (!_index.TryGetValue(session.WithAnySource(), out port))
+        {
+            return false;
+        }
+
+        var previous = _lastSender[port];
+        if (previous != session.Source)
+        {
+            _lastSender[port] = session.Source;
+            _sequenced[port] = false;
+            if (previous != MirrorSession.AnySource)
+            {
+                SenderChanged?.Invoke(port, session, session with { Source = previous });
+            }
+        }
+
+        return true;
+    }
 
     // A gap in the sender's sequence is frames lost on the way; a step back or a huge jump (the sender restarted, or
     // reordering) is not counted as loss.

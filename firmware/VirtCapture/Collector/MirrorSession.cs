@@ -15,13 +15,24 @@ internal readonly record struct MirrorSession(UInt128 Source, MirrorEncapsulatio
     /// <summary>The session of a decoded packet.</summary>
     public static MirrorSession Of(in MirrorPacket packet) => new(packet.Source, packet.Encapsulation, packet.SessionId);
 
-    /// <summary>Reads "KIND-ID@SOURCE" (the <see cref="Name"/> form), e.g. "vxlan-5001@10.0.0.8".</summary>
+    /// <summary>The source of a session taken from any sender ("@any"): it follows a VM whose mirror moves between hosts.</summary>
+    public const ulong AnySource = 0;
+
+    /// <summary>True when the session is taken from any sender.</summary>
+    public bool FromAnySource => Source == AnySource;
+
+    /// <summary>This session with its sender left open.</summary>
+    public MirrorSession WithAnySource() => this with { Source = AnySource };
+
+    /// <summary>Reads "KIND-ID@SOURCE" (the <see cref="Name"/> form), e.g. "vxlan-5001@10.0.0.8"; "@any" takes any sender.</summary>
     public static bool TryParse(string text, out MirrorSession session)
     {
         session = default;
         var at = text.IndexOf('@', StringComparison.Ordinal);
         var dash = text.IndexOf('-', StringComparison.Ordinal);
-        if (at < 0 || dash < 0 || dash > at || !IPAddress.TryParse(text.AsSpan(at + 1), out var address)
+        var any = at >= 0 && text.AsSpan(at + 1).Equals("any", StringComparison.OrdinalIgnoreCase);
+        IPAddress? address = null;
+        if (at < 0 || dash < 0 || dash > at || (!any && !IPAddress.TryParse(text.AsSpan(at + 1), out address))
             || !uint.TryParse(text.AsSpan(dash + 1, at - dash - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
             return false;
@@ -40,6 +51,12 @@ internal readonly record struct MirrorSession(UInt128 Source, MirrorEncapsulatio
         if (kind is null)
         {
             return false;
+        }
+
+        if (address is null)
+        {
+            session = new MirrorSession(AnySource, kind.Value, id);
+            return true;
         }
 
         Span<byte> bytes = stackalloc byte[16];
@@ -69,16 +86,19 @@ internal readonly record struct MirrorSession(UInt128 Source, MirrorEncapsulatio
         MirrorEncapsulation.GreEthernet => "gre",
         MirrorEncapsulation.Vxlan => "vxlan",
         _ => "geneve",
-    }}-{Id}@{Address}";
+    }}-{Id}@{(FromAnySource ? "any" : Address.ToString())}";
 
     /// <summary>The interface description ("ERSPAN III session 12 from 10.0.0.5").</summary>
-    public string Description => Encapsulation switch
+    public string Description => FromAnySource ? $"{Kind} from any sender" : $"{Kind} from {Address}";
+
+    /// <summary>The encapsulation and ID ("ERSPAN III session 12").</summary>
+    public string Kind => Encapsulation switch
     {
-        MirrorEncapsulation.ErspanI => $"ERSPAN I from {Address}",
-        MirrorEncapsulation.ErspanII => $"ERSPAN II session {Id} from {Address}",
-        MirrorEncapsulation.ErspanIII => $"ERSPAN III session {Id} from {Address}",
-        MirrorEncapsulation.GreEthernet => Id == 0 ? $"GRE (Ethernet) from {Address}" : $"GRE (Ethernet) key {Id} from {Address}",
-        MirrorEncapsulation.Vxlan => $"VXLAN VNI {Id} from {Address}",
-        _ => $"Geneve VNI {Id} from {Address}",
+        MirrorEncapsulation.ErspanI => "ERSPAN I",
+        MirrorEncapsulation.ErspanII => $"ERSPAN II session {Id}",
+        MirrorEncapsulation.ErspanIII => $"ERSPAN III session {Id}",
+        MirrorEncapsulation.GreEthernet => Id == 0 ? "GRE (Ethernet)" : $"GRE (Ethernet) key {Id}",
+        MirrorEncapsulation.Vxlan => $"VXLAN VNI {Id}",
+        _ => $"Geneve VNI {Id}",
     };
 }

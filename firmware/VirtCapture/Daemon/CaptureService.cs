@@ -173,6 +173,18 @@ internal sealed class CaptureService : IHostedService, IDisposable
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
             };
             _session = CaptureSession.Create(source, filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected);
+            if (source is Collector.DecapsulatingFrameSource mirror)
+            {
+                // vMotion moves a VM's mirror session with it: one event, in the log and in the file at that point.
+                var pipeline = _session.Pipeline;
+                mirror.SenderChanged += (port, now, was) =>
+                {
+                    var text = $"{now.Kind} now from {now.Address}, was {was.Address}";
+                    Log.SessionSenderChanged(_log, text);
+                    pipeline.AddComment(text, port);
+                };
+            }
+
             SessionCreated?.Invoke(_session);
             _session.Start();
         }

@@ -53,6 +53,37 @@ public sealed class CollectorTests : IDisposable
         File.Delete(icmp);
     }
 
+    [RootFact]
+    public void A_session_from_any_sender_follows_its_vm_to_another_host_and_says_so()
+    {
+        // Two "hosts" on the hypervisor side: 192.0.2.1 and 192.0.2.3 send the same VNI in turn, as a mirror session
+        // does when vMotion moves its VM.
+        Host("ip", "addr", "add", "192.0.2.3/24", "dev", "host0");
+        Vxlan("192.0.2.1");
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=A",
+            "--Capture:Collector:Address=192.0.2.10/24", "--Capture:Collector:Sessions:0=vxlan-5001@any");
+        firmware.WaitFor("Capture started");
+        _lab.Exec("host", "ping", "-c", "10", "-i", "0.05", "-W", "1", "172.16.0.2");
+        Host("ip", "link", "del", "vx0");
+        Vxlan("192.0.2.3");
+        _lab.Exec("host", "ping", "-c", "10", "-i", "0.05", "-W", "1", "172.16.0.2");
+        Thread.Sleep(1000);
+        firmware.Stop();
+
+        var file = Assert.Single(_lab.Files());
+        Assert.Equal(20, Tshark.Count(file, "icmp.type == 8 and frame.interface_description == \"VXLAN VNI 5001 from any sender\""));
+        Assert.Equal(["VXLAN VNI 5001 now from 192.0.2.3, was 192.0.2.1"], Tshark.Fields(file, "frame.comment contains \"now from\"", "frame.comment"));
+        Assert.Contains("Mirror session moved: VXLAN VNI 5001 now from 192.0.2.3, was 192.0.2.1", firmware.Output, StringComparison.Ordinal);
+    }
+
+    private void Vxlan(string local)
+    {
+        Host("ip", "link", "add", "vx0", "type", "vxlan", "id", "5001", "remote", "192.0.2.10", "local", local, "dstport", "4789", "dev", "host0");
+        Host("ip", "addr", "add", "172.16.0.1/24", "dev", "vx0");
+        Host("ip", "link", "set", "vx0", "up");
+        Host("ip", "neigh", "replace", "172.16.0.2", "lladdr", "02:00:00:00:99:02", "dev", "vx0", "nud", "permanent");
+    }
+
     private void Host(params string[] command)
     {
         var result = _lab.Exec("host", command);

@@ -31,6 +31,7 @@ public sealed class CollectorOptionsTests
     [InlineData("vxlan-5001@2001:db8::8", "VXLAN VNI 5001 from 2001:db8::8")]
     [InlineData("gre-0@10.0.0.7", "GRE (Ethernet) from 10.0.0.7")]
     [InlineData("GENEVE-6001@10.0.0.9", "Geneve VNI 6001 from 10.0.0.9")]
+    [InlineData("erspan3-12@any", "ERSPAN III session 12 from any sender")]
     public void A_session_reads_back_as_its_interface_name_and_description(string text, string description)
     {
         Assert.True(MirrorSession.TryParse(text, out var session));
