@@ -17,6 +17,7 @@ namespace VirtCapture.Daemon;
 /// <param name="Session">The running capture (an identity: counters restart with each), or null.</param>
 /// <param name="Ports">Each port of the running capture.</param>
 /// <param name="DiskFree">Free bytes of the capture disk (0 when it cannot be measured).</param>
+/// <param name="Collector">The mirror-session collector's counts, when the capture is one.</param>
 /// <param name="DiskTotal">Size of the capture disk (0 when it cannot be measured).</param>
 internal sealed record BoxSnapshot(
     CaptureActivity Activity,
@@ -29,7 +30,8 @@ internal sealed record BoxSnapshot(
     object? Session,
     IReadOnlyList<PortSnapshot> Ports,
     long DiskFree,
-    long DiskTotal)
+    long DiskTotal,
+    Management.Contracts.CollectorStatus? Collector = null)
 {
     /// <summary>Share of the disk in use, in percent.</summary>
     public double DiskUsedPercent => DiskTotal <= 0 ? 0 : 100.0 * (DiskTotal - DiskFree) / DiskTotal;

@@ -22,6 +22,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
     private static readonly TimeSpan DiskMeasureInterval = TimeSpan.FromMilliseconds(500);
     private readonly VirtCapture.Storage.DiskSpace _probe;
     private readonly Lock _diskLock = new();
+    private Collector.DecapsulatingFrameSource? _mirror;
     private (long Free, long Total, long At) _disk;
     private readonly Lock _gate = new();
     private CaptureSession? _session;
@@ -173,6 +174,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
             };
             _session = CaptureSession.Create(source, filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected);
+            _mirror = source as Collector.DecapsulatingFrameSource;
             if (source is Collector.DecapsulatingFrameSource mirror)
             {
                 // vMotion moves a VM's mirror session with it: one event, in the log and in the file at that point.
@@ -269,7 +271,15 @@ internal sealed class CaptureService : IHostedService, IDisposable
             session,
             ports,
             free,
-            total);
+            total,
+            _mirror is { } mirror && session is not null ? Collector(mirror) : null);
+    }
+
+    // Counted by the capture thread, read here: 64-bit reads, each counter exact, the set not one instant.
+    private static Management.Contracts.CollectorStatus Collector(Collector.DecapsulatingFrameSource mirror)
+    {
+        var c = mirror.Counters;
+        return new Management.Contracts.CollectorStatus(c.NotMirror, c.Malformed, c.FirstProblem, c.Fragments, c.Unlisted, mirror.Lost);
     }
 
     public void Dispose() => _statusTimer?.Dispose();

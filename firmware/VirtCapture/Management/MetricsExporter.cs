@@ -18,6 +18,7 @@ internal sealed class MetricsExporter
     private readonly Gauge _state;
     private readonly Gauge _fault;
     private readonly Gauge _link;
+    private readonly Gauge _collector;
     private long _bytesBase;
     private object? _lastSession;
 
@@ -27,6 +28,7 @@ internal sealed class MetricsExporter
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         _frames = factory.CreateCounter("virtcapture_frames_total", "Frames per port and stage since the firmware started (received, kernel_dropped, filtered_out, accepted, buffer_dropped, written).", "port", "stage");
+        _collector = factory.CreateGauge("virtcapture_collector_frames", "Frames the mirror-session collector did not record, by kind, in the current capture (not_mirror, malformed, fragment, unlisted, lost before the box).", "kind");
         _bytesWritten = factory.CreateCounter("virtcapture_bytes_written_total", "Bytes written to capture files since the firmware started.");
         _diskFree = factory.CreateGauge("virtcapture_disk_free_bytes", "Free bytes on the capture disk.");
         _diskTotal = factory.CreateGauge("virtcapture_disk_size_bytes", "Size of the capture disk.");
@@ -80,6 +82,14 @@ internal sealed class MetricsExporter
         }
 
         _bytesWritten.IncTo(_bytesBase + now.BytesWritten);
+        if (now.Collector is { } collector)
+        {
+            _collector.WithLabels("not_mirror").Set(collector.NotMirror);
+            _collector.WithLabels("malformed").Set(collector.Malformed);
+            _collector.WithLabels("fragment").Set(collector.Fragments);
+            _collector.WithLabels("unlisted").Set(collector.Unlisted);
+            _collector.WithLabels("lost").Set(collector.Lost);
+        }
     }
 
     private void Set(string port, string stage, long value)

@@ -18,4 +18,5 @@ public sealed record StatusResponse(
     string Board,
     CapacityAdvice Capacity,
     long UptimeSeconds,
-    string? Version);
+    string? Version,
+    CollectorStatus? Collector = null);

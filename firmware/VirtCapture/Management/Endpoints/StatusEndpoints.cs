@@ -39,7 +39,8 @@ internal static class StatusEndpoints
             panel.Board.Name,
             Capacity(capture, vms, vmOptions.Value, now, files),
             (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
-            typeof(ManagementApi).Assembly.GetName().Version?.ToString(3)));
+            typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
+            now.Collector));
     }
 
     private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, BoxSnapshot now, IReadOnlyList<CaptureFileSummary> files)

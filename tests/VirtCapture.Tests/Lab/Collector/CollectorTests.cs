@@ -40,6 +40,18 @@ public sealed class CollectorTests : IDisposable
         _lab.Exec("host", "ping", "-c", "3", "-i", "0.05", "-W", "1", "172.17.0.2");
         Thread.Sleep(1000);
         Assert.Contains("Mirror session vxlan-5002@192.0.2.1 (VXLAN VNI 5002 from 192.0.2.1) arrives at the collector but is not in Capture:Collector:Sessions", firmware.Output, StringComparison.Ordinal);
+        using (var status = System.Text.Json.JsonDocument.Parse(_lab.Api("GET", "/api/status")))
+        {
+            var collector = status.RootElement.GetProperty("collector");
+            // The 3 echo requests into VNI 5002, and whatever IPv6 neighbour discovery its device sent on coming up.
+            Assert.InRange(collector.GetProperty("unlisted").GetInt64(), 3, 50);
+            Assert.Equal(0, collector.GetProperty("malformed").GetInt64());
+            var session = Assert.Single(status.RootElement.GetProperty("ports").EnumerateArray());
+            Assert.Equal("vxlan-5001@192.0.2.1", session.GetProperty("name").GetString());
+            Assert.InRange(session.GetProperty("counters").GetProperty("received").GetInt64(), 20, 70);
+        }
+
+        Assert.Matches("virtcapture_collector_frames\\{kind=\"unlisted\"\\} [1-9][0-9]*", _lab.Api("GET", "/metrics"));
         Stop(tcpdump);
         firmware.Stop();
 
