@@ -88,6 +88,42 @@ public sealed class CollectorTests : IDisposable
         Assert.Contains("Mirror session moved: VXLAN VNI 5001 now from 192.0.2.3, was 192.0.2.1", firmware.Output, StringComparison.Ordinal);
     }
 
+    [RootFact]
+    public void Erspan_gre_vxlan_and_geneve_from_scapy_are_recorded_live_per_session()
+    {
+        // The offline test's traffic (Scapy), sent onto port A's wire: its outer destination is the collector's address.
+        var raw = Path.Combine(_lab.Captures, "..", $"{_lab.Name}-mirror.pcap");
+        var script = Path.Combine(AppContext.BaseDirectory, "Integration", "Collector", "mirror-traffic.py");
+        Assert.Equal(0, Run.Program("/usr/bin/python3", script, raw).ExitCode);
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=A",
+            "--Capture:Collector:Address=192.0.2.10/24", "--Capture:Collector:Sessions:0=erspan3-12@10.0.0.6",
+            "--Capture:Collector:Sessions:1=gre-77@10.0.0.7", "--Capture:Collector:Sessions:2=vxlan-5001@10.0.0.8",
+            "--Capture:Collector:Sessions:3=geneve-6001@10.0.0.9");
+        firmware.WaitFor("Capture started");
+        var send = _lab.Exec("host", "/usr/bin/python3", "-c", $"from scapy.all import rdpcap, sendp; sendp(rdpcap('{raw}'), iface='host0', verbose=False)");
+        Assert.True(send.ExitCode == 0, send.StdErr);
+        Thread.Sleep(1000);
+        using (var status = System.Text.Json.JsonDocument.Parse(_lab.Api("GET", "/api/status")))
+        {
+            var collector = status.RootElement.GetProperty("collector");
+            // The kernel filter keeps only GRE, VXLAN and Geneve to 192.0.2.10: the IPv6 sessions and the TCP, ICMP and
+            // DNS frames never reach user space. Of the rest, ERSPAN I and II and keyless GRE are not listed (8 frames),
+            // and the cut ERSPAN II header and the Geneve carrying IPv4 are malformed.
+            Assert.Equal(8, collector.GetProperty("unlisted").GetInt64());
+            Assert.Equal(2, collector.GetProperty("malformed").GetInt64());
+        }
+
+        firmware.Stop();
+        File.Delete(raw);
+        var file = Assert.Single(_lab.Files());
+        Tshark.AssertReadsCleanly(file);
+        var sessions = Tshark.Fields(file, "udp.dstport == 2000", "frame.interface_description");
+        Assert.Equal(["ERSPAN III session 12 from 10.0.0.6", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"], sessions.Distinct());
+        Assert.All(sessions.GroupBy(s => s), g => Assert.Equal(3, g.Count()));
+        // ERSPAN III's D bit: ingress, egress, ingress.
+        Assert.Equal(["0x00000001", "0x00000002", "0x00000001"], Tshark.Fields(file, "frame.interface_description contains \"ERSPAN\"", "frame.packet_flags_direction"));
+    }
+
     private void Vxlan(string local)
     {
         Host("ip", "link", "add", "vx0", "type", "vxlan", "id", "5001", "remote", "192.0.2.10", "local", local, "dstport", "4789", "dev", "host0");
