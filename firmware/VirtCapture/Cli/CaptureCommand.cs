@@ -68,7 +68,7 @@ internal static class CaptureCommand
         var ring = RingFor(output, ringOptions);
         var stopwatch = Stopwatch.StartNew();
         IFrameSource source = new ReplayFrameSource(input);
-        var decapsulating = decap ? Decapsulate(input, source) : null;
+        var decapsulating = decap ? Collector.MirrorFile.Decapsulate(input, source) : null;
         source = decapsulating ?? source;
         using var session = CaptureSession.Create(source, effective, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
         session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));
@@ -99,32 +99,6 @@ internal static class CaptureCommand
         }
 
         return 0;
-    }
-
-    // The sessions are the file's interfaces, declared before its first frame: a first pass finds them.
-    private static Collector.DecapsulatingFrameSource Decapsulate(string input, IFrameSource source)
-    {
-        IReadOnlyList<Collector.MirrorSession> sessions;
-        Collector.MirrorCounters found;
-        try
-        {
-            using var scan = new ReplayFrameSource(input);
-            (sessions, found) = Collector.MirrorSessionScan.Scan(scan);
-        }
-        catch (CaptureFileFormatException)
-        {
-            // The second pass reports the damage after recording what came before it; take the sessions before it.
-            sessions = [];
-            found = new Collector.MirrorCounters();
-        }
-
-        if (sessions.Count == 0)
-        {
-            source.Dispose();
-            throw new UserErrorException($"-r {input}: no mirror traffic (ERSPAN, GRE, VXLAN on {Collector.MirrorDecapsulator.VxlanPort} or {Collector.MirrorDecapsulator.LinuxVxlanPort}, Geneve on {Collector.MirrorDecapsulator.GenevePort}) in it: {found.NotMirror} other frames, {found.Malformed} damaged");
-        }
-
-        return new Collector.DecapsulatingFrameSource(source, sessions);
     }
 
     private static RingSettings RingFor(string output, string[] ringOptions)

@@ -16,15 +16,17 @@ internal static class InventoryCommand
         var read = new Option<string>("-r") { Description = "pcap or pcapng file", Required = true };
         var json = new Option<bool>("--json") { Description = "print JSON instead of a table" };
         var idle = new Option<int>("--idle-seconds") { Description = "report a VM gone after this long without a frame", DefaultValueFactory = _ => 300 };
-        var command = new Command("inventory", "List the virtual MACs in a capture file, their hypervisor, addresses and traffic, and the announcements") { read, json, idle };
-        command.SetAction(result => Run(result.GetValue(read)!, result.GetValue(json), result.GetValue(idle)));
+        var decap = new Option<bool>("--decap") { Description = "the VMs inside mirror traffic (ERSPAN, GRE, VXLAN, Geneve), per session" };
+        var command = new Command("inventory", "List the virtual MACs in a capture file, their hypervisor, addresses and traffic, and the announcements") { read, json, idle, decap };
+        command.SetAction(result => Run(result.GetValue(read)!, result.GetValue(json), result.GetValue(idle), result.GetValue(decap)));
         return command;
     }
 
-    internal static int Run(string path, bool json, int idleSeconds)
+    internal static int Run(string path, bool json, int idleSeconds, bool decap = false)
     {
         var inventory = new VmInventory(HypervisorFamilies.Default, TimeSpan.FromSeconds(idleSeconds));
-        using (var source = new ReplayFrameSource(path))
+        IFrameSource replay = new ReplayFrameSource(path);
+        using (var source = decap ? Collector.MirrorFile.Decapsulate(path, replay) : replay)
         {
             var first = long.MinValue;
             while (source.ReadBatch(out var batch, TimeSpan.Zero) == BatchResult.Frames)

@@ -55,6 +55,24 @@ public sealed class DecapsulationTests : IDisposable
     }
 
     [Fact]
+    public void The_vm_inventory_sees_the_vms_inside_each_session()
+    {
+        var raw = _dir.File("raw.pcap");
+        Assert.Equal(0, Run.Program("/usr/bin/python3", Script, raw).ExitCode);
+        var run = Firmware.Run("inventory", "-r", raw, "--decap", "--json");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        using var inventory = JsonDocument.Parse(run.StdOut);
+        var vms = inventory.RootElement.GetProperty("vms").EnumerateArray().ToDictionary(v => v.GetProperty("mac").GetString()!);
+        // The 17th mirrored frame (VXLAN VNI 5001 from 10.0.0.8) came from VM 00:50:56:9a:10:10 at 10.1.1.17.
+        var vm = vms["00:50:56:9a:10:10"];
+        Assert.Equal("vxlan-5001@10.0.0.8", vm.GetProperty("port").GetString());
+        Assert.Equal("VMware", vm.GetProperty("family").GetString());
+        Assert.Equal(["10.1.1.17"], vm.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+        // No outer address is taken for a VM: the hypervisors' own MACs are not in the tunnels.
+        Assert.DoesNotContain("02:00:00:00:00:01", vms.Keys);
+    }
+
+    [Fact]
     public void A_file_without_mirror_traffic_is_one_clear_line()
     {
         var plain = _dir.File("plain.pcap");
