@@ -19,6 +19,8 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly IDisposable? _companion;
     private readonly HashSet<MirrorSession> _unlisted = [];
     private readonly UInt128[] _lastSender;
+    private MirrorSession _lastSession;
+    private int _lastPort = -1;
     private FrameRecord[] _frames = new FrameRecord[1024];
 
     /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
@@ -95,12 +97,12 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                 }
 
                 var session = MirrorSession.Of(packet);
-                if (!_index.TryGetValue(session, out var port) && !TryAnySender(session, out port))
+                if (!Resolve(session, out var port))
                 {
                     Counters.Unlisted++;
-                    if (_unlisted.Count < 64 && _unlisted.Add(MirrorSession.Of(packet)))
+                    if (_unlisted.Count < 64 && _unlisted.Add(session))
                     {
-                        UnlistedSession?.Invoke(MirrorSession.Of(packet));
+                        UnlistedSession?.Invoke(session);
                     }
 
                     continue;
@@ -137,6 +139,26 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     /// first session, the collector port's kernel drops (they happen before a session is known).
     /// </remarks>
     public SourceCounters GetCounters(int port) => new(_received[port], _lost[port] + (port == 0 ? _outer.GetCounters(0).KernelDropped : 0));
+
+    // A flood is one session frame after frame: the last answer is kept, so the usual frame costs one comparison,
+    // not a dictionary lookup. The same key always resolves to the same port, whichever way it was found.
+    private bool Resolve(MirrorSession session, out int port)
+    {
+        if (_lastPort >= 0 && session == _lastSession)
+        {
+            port = _lastPort;
+            return true;
+        }
+
+        if (!_index.TryGetValue(session, out port) && !TryAnySender(session, out port))
+        {
+            return false;
+        }
+
+        _lastSession = session;
+        _lastPort = port;
+        return true;
+    }
 
     // A session listed with "@any": the sender is whoever sends it, and a new one is told (the sequence starts over).
     private bool TryAnySender(MirrorSession session, out int port)

@@ -27,9 +27,10 @@ internal static class MirrorSessionScan
                     continue;
                 }
 
-                if (seen.Add(MirrorSession.Of(packet)))
+                var session = MirrorSession.Of(packet);
+                if (seen.Add(session))
                 {
-                    sessions.Add(MirrorSession.Of(packet));
+                    sessions.Add(session);
                 }
             }
         }

@@ -489,7 +489,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         public bool Gone { get; set; }
     }
 
-    /// <summary>What identifies the previous frame for <see cref="IsRepeat"/>.</summary>
+    /// <summary>Frames that repeated the previous one's header, counted into its entries once when the run ends.</summary>
     private struct RepeatRun
     {
         public long Frames;
@@ -497,6 +497,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         public long LatestNs;
     }
 
+    /// <summary>What identifies the previous frame for <see cref="IsRepeat"/>.</summary>
     private sealed class RepeatKey
     {
         public bool Valid { get; set; }
