@@ -10,7 +10,7 @@ root.Subcommands.Add(CaptureCommand.Build());
 root.Subcommands.Add(RepairCommand.Build());
 root.Subcommands.Add(TokenCommand.Build());
 root.Subcommands.Add(InventoryCommand.Build());
-root.SetAction((result, cancel) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancel));
+root.SetAction((result, _) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray()));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -31,7 +31,12 @@ if (CommandLineChecks.Unexpected(parse, takesOverrides) is { } unexpected)
 
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    return await parse.InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        // The host owns SIGTERM (closing every file takes what it takes); System.CommandLine would exit after 2 s.
+        ProcessTerminationTimeout = null,
+    }).ConfigureAwait(false);
 }
 catch (Exception error) when (ErrorReporter.Report(error, Console.Error) is var status and >= 0)
 {

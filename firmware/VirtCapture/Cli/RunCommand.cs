@@ -30,11 +30,11 @@ internal static class RunCommand
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        command.SetAction((result, cancel) => RunAsync(result.UnmatchedTokens.ToArray(), cancel));
+        command.SetAction((result, _) => RunAsync(result.UnmatchedTokens.ToArray()));
         return command;
     }
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancel)
+    public static async Task<int> RunAsync(string[] args)
     {
         await using var app = Daemon.FirmwareHost.Build(args);
 
@@ -52,7 +52,16 @@ internal static class RunCommand
             Log.HttpsCertificate(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VirtCapture.Management"), fingerprint);
         }
 
-        await app.StartAsync(cancel).ConfigureAwait(false);
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM during the start: what did start (the capture first) is still stopped below, files closed.
+        }
+
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }

@@ -17,7 +17,9 @@ internal static class RetentionPolicy
     /// <param name="bytesNeeded">Bytes the next write may put on the disk.</param>
     public static RetentionDecision Decide(RingSettings settings, IReadOnlyList<RingFile> finished, Func<string, bool> isProtected, long free, long total, bool forNewFile, long bytesNeeded)
     {
-        var tooMany = forNewFile && settings.MaxFiles > 0 && finished.Count + 1 > settings.MaxFiles;
+        // Protected files stand outside the ring: a MARK keeps its minutes and the ring goes on round them (they still
+        // take disk space, which the floor below sees).
+        var tooMany = forNewFile && settings.MaxFiles > 0 && Unprotected(finished, isProtected) + 1 > settings.MaxFiles;
         var floor = (long)(total * settings.MinFreePercent / 100);
         var tooFull = total > 0 && free - bytesNeeded < floor;
         if (!tooMany && !tooFull)
@@ -42,5 +44,16 @@ internal static class RetentionPolicy
         }
 
         return new RetentionDecision(null, reason + (finished.Count == 0 ? " and there is no older file to delete" : " and every older file is protected"), reason);
+    }
+
+    private static int Unprotected(IReadOnlyList<RingFile> finished, Func<string, bool> isProtected)
+    {
+        var count = 0;
+        foreach (var file in finished)
+        {
+            count += isProtected(file.Path) ? 0 : 1;
+        }
+
+        return count;
     }
 }

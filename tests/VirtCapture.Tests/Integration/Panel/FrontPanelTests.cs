@@ -70,18 +70,20 @@ public sealed class FrontPanelTests
     {
         using var box = new PanelHarness(storage: s => s with { FileDurationSeconds = 1, MaxFiles = 3 });
         box.WaitFor(() => box.Service.Activity == CaptureActivity.Capturing, "capturing");
-        await Task.Delay(2300);
+        // Waits on the ring's own file numbers, not the clock: a loaded machine rotates late, never differently.
+        box.WaitFor(() => Sequence(box.Service.Snapshot().CurrentFile) >= 3, "two finished files before the mark");
         await box.Press("MARK", TimeSpan.FromMilliseconds(100));
         box.WaitFor(() => box.Actions.Contains("MARK: pressed"), "the mark");
         var protectedAtMark = box.Service.Protection.Names.ToArray();
         Assert.True(protectedAtMark.Length >= 3, $"the files of the last minutes and the current one: {string.Join(", ", protectedAtMark)}");
-        await Task.Delay(5000);
+        var firstAfterMark = protectedAtMark.Max(Sequence) + 1;
+        box.WaitFor(() => Sequence(box.Service.Snapshot().CurrentFile) > firstAfterMark + 3, "the ring to go round past the mark", seconds: 30);
         await box.Service.StopCaptureAsync();
 
         var files = Directory.GetFiles(box.Directory, "*.pcapng").Select(Path.GetFileName).ToArray();
         Assert.All(protectedAtMark, name => Assert.Contains(name, files));
         // The ring went on: files after the mark came and went, while the protected ones stayed.
-        Assert.DoesNotContain(files, f => f!.StartsWith("vc_000006_", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => Sequence(f) == firstAfterMark);
         var marked = files.Where(f => Tshark.Count(Path.Combine(box.Directory, f!), "frame.comment == \"MARK 1\"") == 1).ToArray();
         Assert.Single(marked);
         Assert.Contains(marked[0], protectedAtMark);
@@ -115,6 +117,10 @@ public sealed class FrontPanelTests
         Assert.DoesNotContain("   at ", firmware.Output, StringComparison.Ordinal);
         firmware.Stop();
     }
+
+    // vc_000007_20261126220818.pcapng → 7; no file yet → 0.
+    private static int Sequence(string? name) =>
+        name is null ? 0 : int.Parse(Path.GetFileName(name).AsSpan(3, 6), System.Globalization.CultureInfo.InvariantCulture);
 
     internal sealed class FullDisk : VirtCapture.Storage.DiskSpace
     {

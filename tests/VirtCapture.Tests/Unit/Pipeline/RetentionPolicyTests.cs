@@ -20,10 +20,18 @@ public sealed class RetentionPolicyTests
     [Fact]
     public void A_new_file_beyond_MaxFiles_deletes_the_oldest_unprotected_first()
     {
-        var decision = RetentionPolicy.Decide(Settings(maxFiles: 3), Files, p => p.Contains("000001", StringComparison.Ordinal), free: 500, total: 1000, forNewFile: true, bytesNeeded: 0);
+        var decision = RetentionPolicy.Decide(Settings(maxFiles: 2), Files, p => p.Contains("000001", StringComparison.Ordinal), free: 500, total: 1000, forNewFile: true, bytesNeeded: 0);
         Assert.Equal(Files[1], decision.Victim);
-        Assert.Contains("maximum of 3 files", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("maximum of 2 files", decision.Reason, StringComparison.Ordinal);
         Assert.True(RetentionPolicy.Decide(Settings(maxFiles: 3), Files, _ => false, 500, 1000, forNewFile: false, bytesNeeded: 0).MayProceed, "writing into the current file adds no file");
+    }
+
+    [Fact]
+    public void Protected_files_stand_outside_MaxFiles_so_the_ring_goes_on_after_a_mark()
+    {
+        var marked = RetentionPolicy.Decide(Settings(maxFiles: 3), Files, p => !p.Contains("000003", StringComparison.Ordinal), 500, 1000, forNewFile: true, bytesNeeded: 0);
+        Assert.True(marked.MayProceed, "two protected files and one in the ring: room for a new one");
+        Assert.Equal(Files[2], RetentionPolicy.Decide(Settings(maxFiles: 1), Files, p => !p.Contains("000003", StringComparison.Ordinal), 500, 1000, forNewFile: true, bytesNeeded: 0).Victim);
     }
 
     [Fact]
