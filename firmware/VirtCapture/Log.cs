@@ -83,11 +83,14 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Information, "Removed {Path}: an empty leftover of an unclean stop")]
     public static partial void EmptyRemoved(ILogger logger, string path);
 
-    [LoggerMessage(6000, LogLevel.Warning, "Mirror session {Session} ({Description}) arrives at the collector but is not in Capture:Collector:Sessions: add it to record it")]
-    public static partial void UnlistedSession(ILogger logger, string session, string description);
+    [LoggerMessage(6000, LogLevel.Warning, "Mirror session {Session} ({Description}) arrives at the collector but is not {Why}")]
+    public static partial void UnlistedSession(ILogger logger, string session, string description, string why);
 
     [LoggerMessage(6001, LogLevel.Information, "Mirror session moved: {Text}")]
     public static partial void SessionSenderChanged(ILogger logger, string text);
+
+    [LoggerMessage(6002, LogLevel.Information, "Mirror session {Session} ({Description}) found: recorded as interface {Interface}")]
+    public static partial void SessionFound(ILogger logger, string session, string description, int @interface);
 
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);

@@ -4,14 +4,19 @@ namespace VirtCapture.Collector;
 
 /// <summary>
 /// A frame source over another that carries mirror traffic: each session is a port (a pcapng interface), each frame
-/// the mirrored frame inside the outer one, described in place (no copy), with the ERSPAN direction. What is not a
-/// frame of a listed session is counted in <see cref="Counters"/>.
+/// the mirrored frame inside the outer one, described in place (no copy), with the ERSPAN direction. The sessions are
+/// the listed ones or, with none listed, each one as it first arrives (up to a limit). What is not a frame of a
+/// recorded session is counted in <see cref="Counters"/>.
 /// </summary>
 internal sealed class DecapsulatingFrameSource : IFrameSource
 {
     private readonly IFrameSource _outer;
     private readonly Dictionary<MirrorSession, int> _index;
-    private readonly CapturePort[] _ports;
+    private readonly int _maxPorts;
+    private readonly bool _discover;
+    private MirrorSession[] _sessions;
+    // Swapped whole when a session is found: other threads read a consistent list without a lock.
+    private CapturePort[] _ports;
     private readonly long[] _received;
     private readonly long[] _lost;
     private readonly uint[] _lastSequence;
@@ -25,29 +30,43 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
 
     /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
     /// <param name="outer">The outer frames.</param>
-    /// <param name="sessions">The sessions kept, each an interface.</param>
+    /// <param name="sessions">The sessions kept, each an interface; none: every session, as it arrives.</param>
     /// <param name="companion">Disposed with the source (the collector's sockets).</param>
-    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions, IDisposable? companion = null)
+    /// <param name="maxSessions">With no session listed, the most sessions recorded; later ones are counted.</param>
+    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions, IDisposable? companion = null, int maxSessions = DefaultMaxSessions)
     {
         _companion = companion;
         ArgumentNullException.ThrowIfNull(outer);
         ArgumentNullException.ThrowIfNull(sessions);
         _outer = outer;
         _index = sessions.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
-        _ports = [.. sessions.Select(s => new CapturePort(s.Name, s.Description, CapturePort.Ethernet))];
-        _received = new long[_ports.Length];
-        _lost = new long[_ports.Length];
-        _lastSequence = new uint[_ports.Length];
-        _sequenced = new bool[_ports.Length];
-        _lastSender = new UInt128[_ports.Length];
+        _sessions = [.. sessions];
+        _ports = [.. sessions.Select(Port)];
+        _discover = sessions.Count == 0;
+        _maxPorts = _discover ? maxSessions : sessions.Count;
+        _received = new long[_maxPorts];
+        _lost = new long[_maxPorts];
+        _lastSequence = new uint[_maxPorts];
+        _sequenced = new bool[_maxPorts];
+        _lastSender = new UInt128[_maxPorts];
     }
+
+    /// <summary>Sessions recorded when none are listed, unless configured otherwise.</summary>
+    public const int DefaultMaxSessions = 64;
+
+    /// <summary>
+    /// Capture thread: a session arrived for the first time and is recorded from now on as a new interface (no
+    /// session listed): its port and the session.
+    /// </summary>
+    public event Action<int, MirrorSession>? SessionFound;
 
     /// <summary>Outer frames that gave no frame of a session.</summary>
     public MirrorCounters Counters { get; } = new();
 
     /// <summary>
-    /// Capture thread: a session not in the list arrived, the first time it does (at most 64 are told), so the engineer
-    /// can add it. Its frames are counted in <see cref="MirrorCounters.Unlisted"/>.
+    /// Capture thread: a session not recorded arrived (not in the list, or beyond the limit of sessions found), the first
+    /// time it does (at most 64 are told), so the engineer can add it. Its frames are counted in
+    /// <see cref="MirrorCounters.Unlisted"/>.
     /// </summary>
     public event Action<MirrorSession>? UnlistedSession;
 
@@ -61,7 +80,10 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     public long Lost => _lost.Sum();
 
     /// <inheritdoc/>
-    public IReadOnlyList<CapturePort> Ports => _ports;
+    public IReadOnlyList<CapturePort> Ports => Volatile.Read(ref _ports);
+
+    /// <inheritdoc/>
+    public int MaxPorts => _maxPorts;
 
     /// <inheritdoc/>
     public bool IsLive => _outer.IsLive;
@@ -150,7 +172,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
             return true;
         }
 
-        if (!_index.TryGetValue(session, out port) && !TryAnySender(session, out port))
+        if (!_index.TryGetValue(session, out port) && !TryAnySender(session, out port) && !TryFound(session, out port))
         {
             return false;
         }
@@ -181,6 +203,31 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
 
         return true;
     }
+
+    // With no session listed, a new one becomes the next interface. The same session from another sender is another
+    // interface, and told as the sender change it is (a VM's mirror moved with it to another host).
+    private bool TryFound(MirrorSession session, out int port)
+    {
+        port = _ports.Length;
+        if (!_discover || port >= _maxPorts)
+        {
+            return false;
+        }
+
+        _index.Add(session, port);
+        var previous = Array.FindLastIndex(_sessions, s => s.Encapsulation == session.Encapsulation && s.Id == session.Id);
+        _sessions = [.. _sessions, session];
+        Volatile.Write(ref _ports, [.. _ports, Port(session)]);
+        SessionFound?.Invoke(port, session);
+        if (previous >= 0)
+        {
+            SenderChanged?.Invoke(port, session, _sessions[previous]);
+        }
+
+        return true;
+    }
+
+    private static CapturePort Port(MirrorSession session) => new(session.Name, session.Description, CapturePort.Ethernet);
 
     // A gap in the sender's sequence is frames lost on the way; a step back or a huge jump (the sender restarted, or
     // reordering) is not counted as loss.

@@ -104,9 +104,9 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             failures.Add("Capture:Collector needs Capture:Mode Monitor: a collector receives mirror sessions, it does not sit inline");
         }
 
-        if (collector.Sessions.Count == 0)
+        if (collector.MaxSessions is < 1 or > Hal.Replay.PcapngFormat.MaxInterfaces)
         {
-            failures.Add("Capture:Collector:Sessions must list the sessions to record, each KIND-ID@SOURCE (erspan3-12@10.0.0.5, vxlan-5001@10.0.0.8, gre-0@10.0.0.7, erspan1-0@10.0.0.5)");
+            failures.Add($"Capture:Collector:MaxSessions must be between 1 and {Hal.Replay.PcapngFormat.MaxInterfaces}, got {collector.MaxSessions}");
         }
 
         foreach (var session in collector.Sessions)

@@ -13,6 +13,12 @@ public sealed record CollectorOptions
     /// <summary>The collector's address with its prefix length ("192.0.2.10/24"), the target of the mirror sessions.</summary>
     public string Address { get; set; } = string.Empty;
 
-    /// <summary>The sessions to record, each "KIND-ID@SOURCE": erspan1-0, erspan2-7, erspan3-12, gre-77, vxlan-5001, geneve-6001.</summary>
+    /// <summary>
+    /// The sessions to record, each "KIND-ID@SOURCE": erspan1-0, erspan2-7, erspan3-12, gre-77, vxlan-5001,
+    /// geneve-6001 (SOURCE "any": whichever host sends it). None: every session, each as it first arrives.
+    /// </summary>
     public List<string> Sessions { get; set; } = [];
+
+    /// <summary>With no session listed, the most sessions recorded (each is an interface); later ones are counted.</summary>
+    public int MaxSessions { get; set; } = VirtCapture.Collector.DecapsulatingFrameSource.DefaultMaxSessions;
 }

@@ -56,6 +56,7 @@ internal static class LiveStream
                             announced = dropped;
                         }
 
+                        writer.Declare(pipeline.Ports);
                         try
                         {
                             Copy(segment.Data.AsSpan(0, segment.Length), writer, program, snaplen);

@@ -44,7 +44,7 @@ internal static class PacketQuery
         try
         {
             var writer = new PcapngStreamWriter(output);
-            string? section = null;
+            IReadOnlyList<CapturePort>? section = null;
             foreach (var file in files)
             {
                 var path = catalog.Resolve(file.Name);
@@ -59,11 +59,10 @@ internal static class PacketQuery
                     continue;
                 }
 
-                var layout = string.Join('|', source.Ports.Select(p => $"{p.Name}/{p.LinkType}"));
-                if (layout != section)
+                if (section is null || !SameInterfaces(section, source.Ports))
                 {
                     writer.Section(source.Ports, snaplen, filter);
-                    section = layout;
+                    section = source.Ports;
                 }
 
                 var portIndex = port is null ? -1 : IndexOf(source.Ports, port);
@@ -91,11 +90,18 @@ internal static class PacketQuery
                         break;
                     }
 
+                    // A collector's file declares its sessions as they were found: so does the extract.
+                    writer.Declare(source.Ports);
                     Send(writer, batch, source.Ports, programs, fromNs, toNs, portIndex, snaplen, filter);
                     if (writer.Full)
                     {
                         await writer.FlushAsync(cancel).ConfigureAwait(false);
                     }
+                }
+
+                if (source.Ports.Count > section.Count)
+                {
+                    section = source.Ports;
                 }
             }
 
@@ -143,6 +149,21 @@ internal static class PacketQuery
                 writer.Frame(frame, bytes, snaplen);
             }
         }
+    }
+
+    // One section goes on across files whose interfaces agree as far as both go: the ring's files all start with the
+    // ports, and a collector's later files hold the sessions the earlier ones found as they went.
+    private static bool SameInterfaces(IReadOnlyList<CapturePort> section, IReadOnlyList<CapturePort> file)
+    {
+        for (var i = 0; i < Math.Min(section.Count, file.Count); i++)
+        {
+            if (section[i].Name != file[i].Name || section[i].LinkType != file[i].LinkType)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ReplayFrameSource? OpenOrNull(string path)

@@ -15,6 +15,8 @@ internal sealed class PcapngStreamWriter
     private readonly Stream _output;
     private readonly ArrayBufferWriter<byte> _chunk = new(ChunkBytes + 300_000);
     private readonly string _application = $"VirtCapture {typeof(PcapngStreamWriter).Assembly.GetName().Version?.ToString(3)}";
+    private int _snaplen;
+    private string _filter = string.Empty;
 
     public PcapngStreamWriter(Stream output)
     {
@@ -27,13 +29,29 @@ internal sealed class PcapngStreamWriter
     /// <summary>True when the chunk should be flushed.</summary>
     public bool Full => _chunk.WrittenCount >= ChunkBytes;
 
+    /// <summary>Interfaces declared in the current section.</summary>
+    public int Interfaces { get; private set; }
+
     /// <summary>Starts a section: SHB and one IDB per port.</summary>
     public void Section(IReadOnlyList<CapturePort> ports, int snaplen, string filter)
     {
         PcapngBlocks.WriteSectionHeader(_chunk, "VirtCapture management stream", RuntimeInformation.OSDescription, _application);
-        foreach (var port in ports)
+        Interfaces = 0;
+        _snaplen = snaplen;
+        _filter = filter;
+        Declare(ports);
+    }
+
+    /// <summary>
+    /// Declares the ports the section does not have yet (a collector finds its sessions while capturing), in order,
+    /// so that every frame's interface is declared before it.
+    /// </summary>
+    public void Declare(IReadOnlyList<CapturePort> ports)
+    {
+        for (; Interfaces < ports.Count; Interfaces++)
         {
-            PcapngBlocks.WriteInterfaceDescription(_chunk, port.Name, port.Description, port.LinkType, snaplen, filter);
+            var port = ports[Interfaces];
+            PcapngBlocks.WriteInterfaceDescription(_chunk, port.Name, port.Description, port.LinkType, _snaplen, _filter);
         }
     }
 

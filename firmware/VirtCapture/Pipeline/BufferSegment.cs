@@ -23,6 +23,12 @@ internal sealed class BufferSegment
     /// <summary>Frames in the segment.</summary>
     public int Frames { get; set; }
 
+    /// <summary>
+    /// Interfaces the segment declares (a collector's sessions found while capturing): the ring carries each into the
+    /// header of every later file.
+    /// </summary>
+    public int Interfaces { get; set; }
+
     /// <summary>Timestamp of the newest frame in the segment.</summary>
     public long LastTimestampNs { get; set; }
 
@@ -31,6 +37,7 @@ internal sealed class BufferSegment
     {
         Length = 0;
         Frames = 0;
+        Interfaces = 0;
         LastTimestampNs = 0;
         Array.Clear(FramesPerPort);
     }

@@ -23,20 +23,23 @@ internal sealed class CaptureLoop
     private readonly long _frameLimit;
     private readonly Func<long> _nowNs;
     private readonly ILogger _log;
-    private readonly CapturePort[] _ports;
     private readonly LinkWatcher _links;
-    private readonly ConcurrentQueue<byte[]> _events = new();
+    private readonly ConcurrentQueue<(byte[] Block, int Port)> _events = new();
+    // The interface block of a port the source finds while capturing.
+    private readonly Func<CapturePort, byte[]> _describe;
     private readonly FrameComments _annotations = new();
     private readonly long[] _pendingDrops;
     private readonly long[] _kernelDropsSeen;
     private readonly Action<byte[]> _appendEvent;
     private IFrameAnnotator[] _annotators = [];
+    private int _declared;
     private long _taken;
     private bool _bufferFullLogged;
     private bool _limitReached;
 
-    public CaptureLoop(IFrameSource source, CaptureFilter filter, Slicer slicer, FrameBuffer buffer, PortStage[] stages, PipelineControl control, long frameLimit, Func<long> nowNs, ILogger log)
+    public CaptureLoop(IFrameSource source, CaptureFilter filter, Slicer slicer, FrameBuffer buffer, PortStage[] stages, PipelineControl control, long frameLimit, Func<long> nowNs, ILogger log, Func<CapturePort, byte[]> describe)
     {
+        _describe = describe;
         _source = source;
         _filter = filter;
         _slicer = slicer;
@@ -46,10 +49,10 @@ internal sealed class CaptureLoop
         _frameLimit = frameLimit;
         _nowNs = nowNs;
         _log = log;
-        _ports = [.. source.Ports];
+        _declared = source.Ports.Count;
         _links = new LinkWatcher(source, log);
-        _pendingDrops = new long[_ports.Length];
-        _kernelDropsSeen = new long[_ports.Length];
+        _pendingDrops = new long[source.MaxPorts];
+        _kernelDropsSeen = new long[source.MaxPorts];
         _appendEvent = block => _buffer.TryAppendBlock(block, _control.Cancelled);
     }
 
@@ -59,8 +62,8 @@ internal sealed class CaptureLoop
     /// <summary>Adds an annotator; before the thread starts.</summary>
     public void AddAnnotator(IFrameAnnotator annotator) => _annotators = [.. _annotators, annotator];
 
-    /// <summary>Any thread: a prepared block (an event comment) to record, in order with the frames around it.</summary>
-    public void Record(byte[] block) => _events.Enqueue(block);
+    /// <summary>Any thread: a prepared block (an event comment on a port) to record, in order with the frames around it.</summary>
+    public void Record(byte[] block, int port) => _events.Enqueue((block, port));
 
     /// <summary>The thread's body: runs until the source ends, a stop is asked, or the frame limit is reached.</summary>
     public void Run()
@@ -70,9 +73,12 @@ internal sealed class CaptureLoop
         {
             while (!_control.StopRequested)
             {
-                while (_events.TryDequeue(out var block))
+                while (_events.TryDequeue(out var e))
                 {
-                    _appendEvent(block);
+                    if (Declare(e.Port))
+                    {
+                        _appendEvent(e.Block);
+                    }
                 }
 
                 var result = _source.ReadBatch(out var batch, PollTimeout);
@@ -128,7 +134,7 @@ internal sealed class CaptureLoop
         annotations.Clear();
         foreach (var annotator in _annotators)
         {
-            annotator.Annotate(batch, _ports, annotations);
+            annotator.Annotate(batch, _source.Ports, annotations);
         }
 
         var frames = batch.Frames;
@@ -141,6 +147,13 @@ internal sealed class CaptureLoop
             var bytes = batch.Bytes(frame);
             var port = frame.Port;
             ref var stage = ref _stages[port];
+            if (port >= _declared && !Declare(port))
+            {
+                stage.BufferDropped++;
+                _pendingDrops[port]++;
+                continue;
+            }
+
             if (!acceptsAll && !_filter.Accepts(frame, bytes))
             {
                 stage.Filtered++;
@@ -186,9 +199,28 @@ internal sealed class CaptureLoop
         CollectKernelDrops();
     }
 
+    // A port the source found while capturing is declared in the stream before anything of it, so that the writer
+    // carries it into the current file and every later file's header. False when a live buffer has no room (the
+    // frame is dropped and counted; the declaration is tried again on the port's next frame).
+    private bool Declare(int port)
+    {
+        var ports = _source.Ports;
+        while (_declared <= port && _declared < ports.Count)
+        {
+            if (!_buffer.TryAppendBlock(_describe(ports[_declared]), _control.Cancelled, declaresInterface: true))
+            {
+                return false;
+            }
+
+            _declared++;
+        }
+
+        return _declared > port;
+    }
+
     private void CollectKernelDrops()
     {
-        for (var p = 0; p < _kernelDropsSeen.Length; p++)
+        for (var p = 0; p < _source.Ports.Count; p++)
         {
             var total = _source.GetCounters(p).KernelDropped;
             if (total > _kernelDropsSeen[p])

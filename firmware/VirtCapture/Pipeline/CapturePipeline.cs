@@ -27,7 +27,7 @@ internal sealed class CapturePipeline : IDisposable
     private readonly long _startNs;
 
     /// <summary>Wires the stages together; <see cref="Start"/> runs them.</summary>
-    public CapturePipeline(IFrameSource source, CaptureFilter filter, Slicer slicer, Func<byte[], Func<long, byte[]>, RingFileSet> ringFactory, PipelineSettings settings, TimeProvider time, ILogger log)
+    public CapturePipeline(IFrameSource source, CaptureFilter filter, Slicer slicer, Func<byte[], Func<long, int, byte[]>, RingFileSet> ringFactory, PipelineSettings settings, TimeProvider time, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(ringFactory);
         _source = source;
@@ -35,12 +35,12 @@ internal sealed class CapturePipeline : IDisposable
         _slicer = slicer;
         _settings = settings;
         _time = time;
-        var ports = source.Ports.Count;
+        var ports = source.MaxPorts;
         _stages = new PortStage[ports];
         _startNs = NowNs();
         _buffer = new FrameBuffer(settings.BufferBytes, settings.SegmentBytes, ports, source.IsLive, settings.PublishAfter);
         _ring = ringFactory(FileHeader(), StatisticsBlocks);
-        _capture = new CaptureLoop(source, filter, slicer, _buffer, _stages, _control, settings.FrameLimit, NowNs, log);
+        _capture = new CaptureLoop(source, filter, slicer, _buffer, _stages, _control, settings.FrameLimit, NowNs, log, InterfaceBlock);
         _writer = new WriterLoop(source, _buffer, _ring, _stages, _control, NowNs, log);
     }
 
@@ -83,7 +83,7 @@ internal sealed class CapturePipeline : IDisposable
 
     /// <summary>Records an event as a pcapng comment at this instant, in order with the frames around it.</summary>
     public void AddComment(string text, int port = 0, long? timestampNs = null) =>
-        _capture.Record(PcapngBlocks.CommentPacket(port, timestampNs ?? NowNs(), text));
+        _capture.Record(PcapngBlocks.CommentPacket(port, timestampNs ?? NowNs(), text), port);
 
     /// <summary>Counters of every port at every stage.</summary>
     public IReadOnlyList<PortCounters> Counters()
@@ -126,17 +126,29 @@ internal sealed class CapturePipeline : IDisposable
         PcapngBlocks.WriteSectionHeader(writer, _settings.Hardware, RuntimeInformation.OSDescription, $"VirtCapture {version}");
         foreach (var port in _source.Ports)
         {
-            PcapngBlocks.WriteInterfaceDescription(writer, port.Name, port.Description, port.LinkType, _slicer.Snaplen, _filter.Expression);
+            WriteInterface(writer, port);
         }
 
         return writer.WrittenSpan.ToArray();
     }
 
-    private byte[] StatisticsBlocks(long nowNs)
+    // A port found while capturing (a collector's session), declared in the stream before its first frame.
+    private byte[] InterfaceBlock(CapturePort port)
+    {
+        var writer = new ArrayBufferWriter<byte>(256);
+        WriteInterface(writer, port);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private void WriteInterface(ArrayBufferWriter<byte> writer, CapturePort port) =>
+        PcapngBlocks.WriteInterfaceDescription(writer, port.Name, port.Description, port.LinkType, _slicer.Snaplen, _filter.Expression);
+
+    // A file holds statistics for the interfaces it declares: a session found after it was closed is not in it.
+    private byte[] StatisticsBlocks(long nowNs, int interfaces)
     {
         var writer = new ArrayBufferWriter<byte>(512);
         var counters = Counters();
-        for (var p = 0; p < counters.Count; p++)
+        for (var p = 0; p < counters.Count && p < interfaces; p++)
         {
             var c = counters[p];
             var comment = c.BufferDropped > 0 ? $"{c.BufferDropped} frames dropped in the capture buffer (disk slower than the traffic)" : null;

@@ -83,8 +83,8 @@ internal sealed class FrameBuffer : IDisposable
         return true;
     }
 
-    /// <summary>Capture thread: appends a whole prepared block (an event comment).</summary>
-    public bool TryAppendBlock(ReadOnlySpan<byte> block, CancellationToken cancel)
+    /// <summary>Capture thread: appends a whole prepared block (an event comment, or an interface declared late).</summary>
+    public bool TryAppendBlock(ReadOnlySpan<byte> block, CancellationToken cancel, bool declaresInterface = false)
     {
         var segment = _current;
         if (segment is null || segment.Remaining < block.Length)
@@ -98,6 +98,7 @@ internal sealed class FrameBuffer : IDisposable
 
         block.CopyTo(segment.Data.AsSpan(segment.Length));
         segment.Length += block.Length;
+        segment.Interfaces += declaresInterface ? 1 : 0;
         return true;
     }
 

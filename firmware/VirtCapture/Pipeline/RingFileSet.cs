@@ -16,7 +16,8 @@ internal sealed class RingFileSet : IDisposable
     public const string PartSuffix = ".part";
 
     private readonly RingSettings _settings;
-    private readonly byte[] _header;
+    private byte[] _header;
+    private int _interfaces;
     private static readonly TimeSpan MeasureInterval = TimeSpan.FromMilliseconds(100);
     private readonly TimeProvider _time;
     private (long Free, long Total) _measured;
@@ -24,7 +25,7 @@ internal sealed class RingFileSet : IDisposable
     private long _writtenAtMeasure;
     private bool _measureFresh;
     private readonly ILogger _log;
-    private readonly Func<long, byte[]> _statistics;
+    private readonly Func<long, int, byte[]> _statistics;
     private readonly Func<string, (long Free, long Total)> _diskSpace;
     private readonly List<RingFile> _finished = [];
     private Storage.DirectFileAppender? _current;
@@ -33,7 +34,7 @@ internal sealed class RingFileSet : IDisposable
     private long _fileStartNs;
     private long _fileFrames;
     private long _lastSyncTimestamp;
-    private readonly int _closingReserve;
+    private int _closingReserve;
 
     /// <summary>
     /// Bytes the disk must still take beyond a new segment: what the writer has staged but not written, the file's
@@ -45,20 +46,22 @@ internal sealed class RingFileSet : IDisposable
     /// <summary>Creates the set; existing files of the same prefix join the ring so retention spans restarts.</summary>
     /// <param name="settings">Naming, rotation and retention.</param>
     /// <param name="header">Section header and interface descriptions, written at the start of every file.</param>
-    /// <param name="statistics">Makes the interface statistics blocks written at every close, given the time.</param>
+    /// <param name="statistics">Makes the interface statistics blocks written at every close, given the time and the
+    /// number of interfaces the file declares.</param>
     /// <param name="time">Clock for fsync intervals.</param>
     /// <param name="log">Logger.</param>
     /// <param name="diskSpace">Free and total bytes of a directory's file system (replaceable in tests).</param>
-    public RingFileSet(RingSettings settings, byte[] header, Func<long, byte[]> statistics, TimeProvider time, ILogger log, Func<string, (long Free, long Total)>? diskSpace = null)
+    public RingFileSet(RingSettings settings, byte[] header, Func<long, int, byte[]> statistics, TimeProvider time, ILogger log, Func<string, (long Free, long Total)>? diskSpace = null)
     {
         _settings = settings;
         _header = header;
+        _interfaces = CountInterfaces(header);
         _statistics = statistics;
         _time = time;
         _log = log;
         _diskSpace = diskSpace ?? new Storage.DiskSpace().Measure;
         // Room kept in every file for its closing statistics (and their comments), so a file never exceeds its size.
-        _closingReserve = statistics(0).Length + 256;
+        _closingReserve = statistics(0, _interfaces).Length + 256;
         Directory.CreateDirectory(settings.SingleFile is { } single ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(single))! : settings.Directory);
         if (settings.SingleFile is null)
         {
@@ -118,7 +121,8 @@ internal sealed class RingFileSet : IDisposable
             return false;
         }
 
-        var fits = _current is not null
+        // A segment that declares an interface goes block by block: the declaration joins the header of later files.
+        var fits = _current is not null && segment.Interfaces == 0
             && (_settings.SingleFile is not null
                 || ((_settings.MaxFileBytes == 0 || _current.Length + segment.Length + _closingReserve <= _settings.MaxFileBytes)
                     && (_settings.MaxFileDurationNs == 0 || segment.Frames == 0 || segment.LastTimestampNs - _fileStartNs < _settings.MaxFileDurationNs)));
@@ -172,6 +176,15 @@ internal sealed class RingFileSet : IDisposable
                 {
                     return false;
                 }
+            }
+
+            if (block.Type == PcapngBlocks.InterfaceDescriptionType)
+            {
+                // Written here in the stream, and from now on in the header of every new file: each file declares
+                // every interface found so far, in the order found, so an interface's index is the same in all.
+                _header = [.. _header, .. blocks.Slice(pos, length)];
+                _interfaces++;
+                _closingReserve = _statistics(0, _interfaces).Length + 256;
             }
 
             // A comment-only block (an event) has no captured bytes; it is not a frame of any port.
@@ -237,7 +250,7 @@ internal sealed class RingFileSet : IDisposable
         _bytesBefore += writer.Length;
         try
         {
-            writer.Append(_statistics(nowNs));
+            writer.Append(_statistics(nowNs, _interfaces));
         }
         catch (IOException e)
         {
@@ -280,6 +293,18 @@ internal sealed class RingFileSet : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _current?.Dispose();
+
+    private static int CountInterfaces(ReadOnlySpan<byte> header)
+    {
+        var count = 0;
+        var reader = new PcapngBlockReader(header);
+        while (reader.TryRead(out var block))
+        {
+            count += block.Type == PcapngBlocks.InterfaceDescriptionType ? 1 : 0;
+        }
+
+        return count;
+    }
 
     private bool MustRotateBefore(int pendingBytes, long ts)
     {

@@ -11,6 +11,12 @@ public interface IFrameSource : IDisposable
     IReadOnlyList<CapturePort> Ports { get; }
 
     /// <summary>
+    /// The most ports <see cref="Ports"/> can grow to while capturing (sessions found in mirror traffic, interfaces a
+    /// file declares late). A port is in <see cref="Ports"/> before its first frame, and its index never changes.
+    /// </summary>
+    int MaxPorts => Ports.Count;
+
+    /// <summary>
     /// True for a live source that must never be slowed (frames that cannot be buffered are dropped and counted);
     /// false for a file, which is simply read more slowly when the disk falls behind.
     /// </summary>

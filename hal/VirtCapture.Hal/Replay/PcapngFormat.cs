@@ -5,13 +5,17 @@ using VirtCapture.Hal.Frames;
 namespace VirtCapture.Hal.Replay;
 
 /// <summary>
-/// pcapng files as the replay source reads them: one section, interfaces declared before the first packet, any byte
-/// order. The blocks and options are read by the format library; this adapter turns them into frames.
+/// pcapng files as the replay source reads them: one section, interfaces declared before the first packet or later (a
+/// collector's sessions are declared as they are found), any byte order. The blocks and options are read by the format library; this adapter turns them into frames.
 /// </summary>
 internal sealed class PcapngFormat : ICaptureFileFormat
 {
     private readonly string _path;
-    private readonly List<CapturePort> _ports = [];
+    /// <summary>Interfaces a file may declare; more is a damaged or hostile file, not a capture.</summary>
+    public const int MaxInterfaces = 1024;
+
+    // Swapped whole when an interface is declared: other threads read a consistent list without a lock.
+    private CapturePort[] _ports = [];
     private readonly List<PcapngInterface> _interfaces = [];
     private bool _bigEndian;
     private bool _sawPacket;
@@ -22,7 +26,7 @@ internal sealed class PcapngFormat : ICaptureFileFormat
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<CapturePort> Ports => _ports;
+    public IReadOnlyList<CapturePort> Ports => Volatile.Read(ref _ports);
 
     /// <summary>Recognizes a pcapng section header, or returns null.</summary>
     public static PcapngFormat? TryOpen(string path, ReadOnlySpan<byte> header)
@@ -69,8 +73,6 @@ internal sealed class PcapngFormat : ICaptureFileFormat
         {
             case PcapngBlocks.SectionHeaderType when _sawPacket:
                 throw new CaptureFileFormatException(_path, fileOffset, "a second section; split the file with editcap first");
-            case PcapngBlocks.InterfaceDescriptionType when _sawPacket:
-                throw new CaptureFileFormatException(_path, fileOffset, "an interface declared after the first packet is not supported");
             case PcapngBlocks.InterfaceDescriptionType:
                 AddInterface(block, fileOffset);
                 return RecordParse.Skipped;
@@ -154,18 +156,29 @@ internal sealed class PcapngFormat : ICaptureFileFormat
     private void AddInterface(in PcapngBlock block, long fileOffset)
     {
         var declared = PcapngInterface.Read(block) ?? throw new CaptureFileFormatException(_path, fileOffset, "interface description block too short");
-        var index = _ports.Count;
+        var index = _ports.Length;
+        if (index >= MaxInterfaces)
+        {
+            throw new CaptureFileFormatException(_path, fileOffset, $"more than {MaxInterfaces} interfaces declared");
+        }
+
+        if (_sawPacket && declared.LinkType != _ports[0].LinkType)
+        {
+            // The capture filter was compiled for the file's link type when the first packet came.
+            throw new CaptureFileFormatException(_path, fileOffset, $"interface {index} declared after the first packet with link type {declared.LinkType}, not the file's {_ports[0].LinkType}");
+        }
+
         var name = declared.Name;
-        _ports.Add(new CapturePort(name ?? $"if{index}", declared.Description ?? name ?? $"interface {index} of {Path.GetFileName(_path)}", declared.LinkType));
         _interfaces.Add(declared);
+        Volatile.Write(ref _ports, [.. _ports, new CapturePort(name ?? $"if{index}", declared.Description ?? name ?? $"interface {index} of {Path.GetFileName(_path)}", declared.LinkType)]);
     }
 
     private void CheckInterface(uint iface, long fileOffset)
     {
         // Unsigned: an interface id of 0x80000000 is not a negative index.
-        if (iface >= (uint)_ports.Count)
+        if (iface >= (uint)_ports.Length)
         {
-            throw new CaptureFileFormatException(_path, fileOffset, $"packet on interface {iface}, but the file declares {_ports.Count}");
+            throw new CaptureFileFormatException(_path, fileOffset, $"packet on interface {iface}, but the file declares {_ports.Length}");
         }
     }
 

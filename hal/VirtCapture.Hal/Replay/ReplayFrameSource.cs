@@ -67,7 +67,7 @@ public sealed class ReplayFrameSource : IFrameSource
                 throw new CaptureFileFormatException(path, _bufferFileOffset + _start, "no interface is declared before the first packet");
             }
 
-            _received = new long[_format.Ports.Count];
+            _received = new long[MaxPorts];
         }
         catch
         {
@@ -78,6 +78,9 @@ public sealed class ReplayFrameSource : IFrameSource
 
     /// <inheritdoc/>
     public IReadOnlyList<CapturePort> Ports => _format.Ports;
+
+    /// <inheritdoc/>
+    public int MaxPorts => _format is PcapngFormat ? PcapngFormat.MaxInterfaces : _format.Ports.Count;
 
     /// <inheritdoc/>
     public bool IsLive => false;

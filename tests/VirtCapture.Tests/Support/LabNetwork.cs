@@ -40,6 +40,14 @@ public sealed class LabNetwork : IDisposable
         return result.StdOut;
     }
 
+    /// <summary>curl inside the box namespace: a GET's body into <paramref name="file"/> (a pcapng download).</summary>
+    public void Download(string path, string file)
+    {
+        var token = File.ReadAllText(TokenFile).Trim();
+        var result = Exec("box", "curl", "-s", "-f", "-o", file, "-H", $"Authorization: Bearer {token}", $"http://127.0.0.1:{ApiPort}{path}");
+        Assert.True(result.ExitCode == 0, $"curl {path} failed ({result.ExitCode}): {result.StdErr}");
+    }
+
     public ProcessResult Exec(string role, params string[] command) =>
         Run.Program("ip", ["netns", "exec", $"{Name}-{role}", .. command], TimeSpan.FromMinutes(2));
 

@@ -63,7 +63,8 @@ public sealed class RingFileSetTests : IDisposable
         ring.Close(Now);
 
         var names = Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["vc_000001", "vc_000006", "vc_000007"], names.Select(n => n![..9]).ToArray());
+        // The protected file stands outside MaxFiles: the ring keeps its three newest besides it.
+        Assert.Equal(["vc_000001", "vc_000005", "vc_000006", "vc_000007"], names.Select(n => n![..9]).ToArray());
     }
 
     [Fact]
@@ -154,6 +155,6 @@ public sealed class RingFileSetTests : IDisposable
         var header = new ArrayBufferWriter<byte>();
         PcapngBlocks.WriteSectionHeader(header, "test", "test", "test");
         PcapngBlocks.WriteInterfaceDescription(header, "A", "port A", CapturePort.Ethernet, 262144, string.Empty);
-        return new RingFileSet(settings, header.WrittenSpan.ToArray(), now => [], _time, NullLogger.Instance, disk);
+        return new RingFileSet(settings, header.WrittenSpan.ToArray(), (now, interfaces) => [], _time, NullLogger.Instance, disk);
     }
 }

@@ -124,6 +124,62 @@ public sealed class CollectorTests : IDisposable
         Assert.Equal(["0x00000001", "0x00000002", "0x00000001"], Tshark.Fields(file, "frame.interface_description contains \"ERSPAN\"", "frame.packet_flags_direction"));
     }
 
+    [RootFact]
+    public void With_no_session_listed_each_one_becomes_an_interface_as_it_arrives_in_every_file_and_every_reader()
+    {
+        var raw = Path.Combine(_lab.Captures, "..", $"{_lab.Name}-mirror.pcap");
+        var script = Path.Combine(AppContext.BaseDirectory, "Integration", "Collector", "mirror-traffic.py");
+        Assert.Equal(0, Run.Program("/usr/bin/python3", script, raw).ExitCode);
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=A",
+            "--Capture:Collector:Address=192.0.2.10/24", "--Storage:FileDurationSeconds=1");
+        firmware.WaitFor("Capture started");
+        var from = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        // The same traffic twice, a rotation apart: the first file declares each session as it arrives (after frames
+        // of the others), the next files declare them all in their headers, in the order found.
+        for (var round = 0; round < 2; round++)
+        {
+            var send = _lab.Exec("host", "/usr/bin/python3", "-c", $"from scapy.all import rdpcap, sendp; sendp(rdpcap('{raw}'), iface='host0', verbose=False)");
+            Assert.True(send.ExitCode == 0, send.StdErr);
+            Thread.Sleep(2200);
+        }
+
+        var window = _lab.Name + "-window.pcapng";
+        _lab.Download($"/api/packets?from={from}&to={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}", Path.Combine(_lab.Captures, "..", window));
+        firmware.Stop();
+        File.Delete(raw);
+
+        // Past the kernel filter: ERSPAN III 12, GRE key 77, VXLAN 5001 and Geneve 6001 (3 frames each), ERSPAN I,
+        // ERSPAN II 7 (3, one of them cut) and keyless GRE: seven sessions, found in the order the traffic has them.
+        string[] found = ["ERSPAN I from 10.0.0.5", "ERSPAN II session 7 from 10.0.0.5", "ERSPAN III session 12 from 10.0.0.6", "GRE (Ethernet) from 10.0.0.7", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"];
+        var files = _lab.Files().Where(f => Tshark.Count(f) > 0).ToArray();
+        Assert.Equal(2, files.Length);
+        foreach (var file in files)
+        {
+            Tshark.AssertReadsCleanly(file);
+            var perSession = Tshark.Fields(file, "udp.dstport == 2000", "frame.interface_description").GroupBy(d => d).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal([.. found.Order(StringComparer.Ordinal)], perSession.Keys.Order(StringComparer.Ordinal));
+        }
+
+        // Both files carry the same frames under the same interface numbers.
+        Assert.Equal(Tshark.Fields(files[0], null, "frame.interface_id", "frame.interface_description"), Tshark.Fields(files[1], null, "frame.interface_id", "frame.interface_description"));
+        for (var i = 0; i < found.Length; i++)
+        {
+            Assert.Contains($"found: recorded as interface {i}", firmware.Output, StringComparison.Ordinal);
+        }
+
+        // Our own reader (replay) and the time-window extract read the late declarations too.
+        var copy = Path.Combine(_lab.Captures, "..", _lab.Name + "-copy.pcapng");
+        var replay = Firmware.Run("capture", "-r", files[0], "-w", copy);
+        Assert.True(replay.ExitCode == 0, replay.StdErr);
+        Assert.Equal(Tshark.Fields(files[0], null, "frame.interface_description", "frame.len"), Tshark.Fields(copy, null, "frame.interface_description", "frame.len"));
+        var extract = Path.Combine(_lab.Captures, "..", window);
+        Tshark.AssertReadsCleanly(extract);
+        Assert.Equal(files.Sum(f => Tshark.Count(f, "udp.dstport == 2000")), Tshark.Count(extract, "udp.dstport == 2000"));
+        Assert.Equal([.. found.Order(StringComparer.Ordinal)], Tshark.Fields(extract, null, "frame.interface_description").Distinct().Order(StringComparer.Ordinal));
+        File.Delete(copy);
+        File.Delete(extract);
+    }
+
     private void Vxlan(string local)
     {
         Host("ip", "link", "add", "vx0", "type", "vxlan", "id", "5001", "remote", "192.0.2.10", "local", local, "dstport", "4789", "dev", "host0");
