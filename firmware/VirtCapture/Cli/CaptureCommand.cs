@@ -72,6 +72,11 @@ internal static class CaptureCommand
         source = decapsulating ?? source;
         using var session = CaptureSession.Create(source, effective, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
         session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));
+        if (decapsulating is not null)
+        {
+            session.Pipeline.AddStatisticsNote(port => decapsulating.SessionCounters(port).ToString());
+        }
+
         session.Pipeline.Start();
         session.Pipeline.Completion.GetAwaiter().GetResult();
         stopwatch.Stop();

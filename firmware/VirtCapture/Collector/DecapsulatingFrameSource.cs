@@ -19,6 +19,10 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private CapturePort[] _ports;
     private readonly long[] _received;
     private readonly long[] _lost;
+    private readonly long[] _bytes;
+    private readonly long[] _truncated;
+    private readonly long[] _malformed;
+    private readonly long[] _bso;
     private readonly uint[] _lastSequence;
     private readonly bool[] _sequenced;
     private readonly IDisposable? _companion;
@@ -46,6 +50,10 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         _maxPorts = _discover ? maxSessions : sessions.Count;
         _received = new long[_maxPorts];
         _lost = new long[_maxPorts];
+        _bytes = new long[_maxPorts];
+        _truncated = new long[_maxPorts];
+        _malformed = new long[_maxPorts];
+        _bso = new long[_maxPorts];
         _lastSequence = new uint[_maxPorts];
         _sequenced = new bool[_maxPorts];
         _lastSender = new UInt128[_maxPorts];
@@ -115,6 +123,11 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                 if (MirrorDecapsulator.Decode(outer.Bytes(frame), out var packet) != MirrorDecodeStatus.Mirrored)
                 {
                     Counters.Count(packet);
+                    if (packet.SessionKnown && (_index.TryGetValue(MirrorSession.Of(packet), out var damaged) || _index.TryGetValue(MirrorSession.Of(packet).WithAnySource(), out damaged)))
+                    {
+                        _malformed[damaged]++;
+                    }
+
                     continue;
                 }
 
@@ -131,6 +144,17 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                 }
 
                 _received[port]++;
+                _bytes[port] += packet.InnerLength;
+                if (packet.Truncated || packet.InnerWireLength > packet.InnerLength)
+                {
+                    _truncated[port]++;
+                }
+
+                if (packet.Bso != 0)
+                {
+                    _bso[port]++;
+                }
+
                 if (packet.HasSequence)
                 {
                     CountLost(port, packet.Sequence);
@@ -154,6 +178,10 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
             }
         }
     }
+
+    /// <summary>A session's own counters (any thread: each is exact, the set is not one instant).</summary>
+    public MirrorSessionCounters SessionCounters(int port) =>
+        new(Volatile.Read(ref _received[port]), Volatile.Read(ref _bytes[port]), Volatile.Read(ref _truncated[port]), Volatile.Read(ref _lost[port]), Volatile.Read(ref _malformed[port]), Volatile.Read(ref _bso[port]));
 
     /// <inheritdoc/>
     /// <remarks>

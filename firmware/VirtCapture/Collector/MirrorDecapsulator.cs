@@ -138,6 +138,7 @@ internal static class MirrorDecapsulator
 
         packet.InnerLength = end - packet.InnerOffset;
         packet.InnerWireLength = ipEnd - packet.InnerOffset;
+        packet.SessionKnown = true;
         return packet.InnerLength < EthernetHeader
             ? Malformed(ref packet, "mirrored frame shorter than an Ethernet header")
             : MirrorDecodeStatus.Mirrored;
@@ -212,6 +213,7 @@ internal static class MirrorDecapsulator
 
                 packet.Encapsulation = MirrorEncapsulation.ErspanIII;
                 ReadCommon(datagram[pos..], ref packet);
+                packet.SessionKnown = true;
                 packet.Bso = (byte)((datagram[pos + 2] >> 3) & 0x3);
                 packet.Timestamp = BinaryPrimitives.ReadUInt32BigEndian(datagram[(pos + 4)..]);
                 var bits = BinaryPrimitives.ReadUInt16BigEndian(datagram[(pos + 10)..]);
@@ -281,6 +283,9 @@ internal static class MirrorDecapsulator
                     return Malformed(ref packet, "Geneve header cut or not version 0");
                 }
 
+                packet.Encapsulation = MirrorEncapsulation.Geneve;
+                packet.SessionId = BinaryPrimitives.ReadUInt32BigEndian(datagram[(header + 4)..]) >> 8;
+                packet.SessionKnown = true;
                 if (BinaryPrimitives.ReadUInt16BigEndian(datagram[(header + 2)..]) != TransparentEthernet)
                 {
                     return Malformed(ref packet, "Geneve carrying something other than Ethernet");
@@ -292,8 +297,6 @@ internal static class MirrorDecapsulator
                     return Malformed(ref packet, "Geneve options run past the datagram");
                 }
 
-                packet.Encapsulation = MirrorEncapsulation.Geneve;
-                packet.SessionId = BinaryPrimitives.ReadUInt32BigEndian(datagram[(header + 4)..]) >> 8;
                 packet.InnerOffset = header + 8 + options;
                 return MirrorDecodeStatus.Mirrored;
             default:

@@ -45,6 +45,9 @@ internal struct MirrorPacket
     /// <summary>ERSPAN II/III: class of service.</summary>
     public byte Cos;
 
+    /// <summary>The session is read (source, encapsulation, ID) even though the packet is malformed past it.</summary>
+    public bool SessionKnown;
+
     /// <summary>ERSPAN II/III: the sender cut the frame (T bit).</summary>
     public bool Truncated;
 

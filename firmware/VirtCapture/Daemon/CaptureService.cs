@@ -179,6 +179,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
             {
                 // vMotion moves a VM's mirror session with it: one event, in the log and in the file at that point.
                 var pipeline = _session.Pipeline;
+                pipeline.AddStatisticsNote(port => mirror.SessionCounters(port).ToString());
                 mirror.SenderChanged += (port, now, was) =>
                 {
                     var text = $"{now.Kind} now from {now.Address}, was {was.Address}";
@@ -279,7 +280,15 @@ internal sealed class CaptureService : IHostedService, IDisposable
     private static Management.Contracts.CollectorStatus Collector(Collector.DecapsulatingFrameSource mirror)
     {
         var c = mirror.Counters;
-        return new Management.Contracts.CollectorStatus(c.NotMirror, c.Malformed, c.FirstProblem, c.Fragments, c.Unlisted, mirror.Lost);
+        var ports = mirror.Ports;
+        var sessions = new Management.Contracts.MirrorSessionStatus[ports.Count];
+        for (var p = 0; p < sessions.Length; p++)
+        {
+            var s = mirror.SessionCounters(p);
+            sessions[p] = new(ports[p].Name, ports[p].Description, s.Frames, s.Bytes, s.Truncated, s.Lost, s.Malformed, s.BsoErrors);
+        }
+
+        return new Management.Contracts.CollectorStatus(c.NotMirror, c.Malformed, c.FirstProblem, c.Fragments, c.Unlisted, mirror.Lost, sessions);
     }
 
     public void Dispose() => _statusTimer?.Dispose();

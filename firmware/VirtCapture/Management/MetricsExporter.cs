@@ -19,6 +19,8 @@ internal sealed class MetricsExporter
     private readonly Gauge _fault;
     private readonly Gauge _link;
     private readonly Gauge _collector;
+    private readonly Gauge _sessionFrames;
+    private readonly Gauge _sessionBytes;
     private long _bytesBase;
     private object? _lastSession;
 
@@ -29,6 +31,8 @@ internal sealed class MetricsExporter
         var factory = Metrics.WithCustomRegistry(Registry);
         _frames = factory.CreateCounter("virtcapture_frames_total", "Frames per port and stage since the firmware started (received, kernel_dropped, filtered_out, accepted, buffer_dropped, written).", "port", "stage");
         _collector = factory.CreateGauge("virtcapture_collector_frames", "Frames the mirror-session collector did not record, by kind, in the current capture (not_mirror, malformed, fragment, unlisted, lost before the box).", "kind");
+        _sessionFrames = factory.CreateGauge("virtcapture_collector_session_frames", "Per mirror session, in the current capture: frames received, truncated by the sender, lost before the box (GRE sequence gaps), malformed, flagged bad/short/oversized by the switch (ERSPAN BSO).", "session", "kind");
+        _sessionBytes = factory.CreateGauge("virtcapture_collector_session_bytes", "Per mirror session, in the current capture: bytes of the mirrored frames.", "session");
         _bytesWritten = factory.CreateCounter("virtcapture_bytes_written_total", "Bytes written to capture files since the firmware started.");
         _diskFree = factory.CreateGauge("virtcapture_disk_free_bytes", "Free bytes on the capture disk.");
         _diskTotal = factory.CreateGauge("virtcapture_disk_size_bytes", "Size of the capture disk.");
@@ -89,6 +93,15 @@ internal sealed class MetricsExporter
             _collector.WithLabels("fragment").Set(collector.Fragments);
             _collector.WithLabels("unlisted").Set(collector.Unlisted);
             _collector.WithLabels("lost").Set(collector.Lost);
+            foreach (var s in collector.Sessions)
+            {
+                _sessionFrames.WithLabels(s.Interface, "received").Set(s.Frames);
+                _sessionFrames.WithLabels(s.Interface, "truncated").Set(s.Truncated);
+                _sessionFrames.WithLabels(s.Interface, "lost").Set(s.Lost);
+                _sessionFrames.WithLabels(s.Interface, "malformed").Set(s.Malformed);
+                _sessionFrames.WithLabels(s.Interface, "bso").Set(s.BsoErrors);
+                _sessionBytes.WithLabels(s.Interface).Set(s.Bytes);
+            }
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class CapturePipeline : IDisposable
     private readonly CaptureLoop _capture;
     private readonly WriterLoop _writer;
     private readonly long _startNs;
+    private Func<int, string?>[] _notes = [];
 
     /// <summary>Wires the stages together; <see cref="Start"/> runs them.</summary>
     public CapturePipeline(IFrameSource source, CaptureFilter filter, Slicer slicer, Func<byte[], Func<long, int, byte[]>, RingFileSet> ringFactory, PipelineSettings settings, TimeProvider time, ILogger log)
@@ -70,6 +71,12 @@ internal sealed class CapturePipeline : IDisposable
 
     /// <summary>Adds a segment observer (writer thread) before <see cref="Start"/>.</summary>
     public void AddObserver(ISegmentObserver observer) => _writer.AddObserver(observer);
+
+    /// <summary>
+    /// Adds a note to each port's interface statistics (a collector session's own counters), before
+    /// <see cref="Start"/>: called on the writer thread as each file closes.
+    /// </summary>
+    public void AddStatisticsNote(Func<int, string?> note) => _notes = [.. _notes, note];
 
     /// <summary>Starts the capture and writer threads.</summary>
     public void Start()
@@ -152,6 +159,14 @@ internal sealed class CapturePipeline : IDisposable
         {
             var c = counters[p];
             var comment = c.BufferDropped > 0 ? $"{c.BufferDropped} frames dropped in the capture buffer (disk slower than the traffic)" : null;
+            foreach (var note in _notes)
+            {
+                if (note(p) is { } text)
+                {
+                    comment = comment is null ? text : $"{comment}; {text}";
+                }
+            }
+
             PcapngBlocks.WriteInterfaceStatistics(writer, p, nowNs, new InterfaceStatistics(_startNs, c.Received, 0, c.Accepted, c.KernelDropped, c.Written, comment));
         }
 

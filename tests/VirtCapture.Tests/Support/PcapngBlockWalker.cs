@@ -67,4 +67,33 @@ public static class PcapngBlockWalker
 
         return result;
     }
+
+    /// <summary>The comment (opt_comment) of every interface statistics block: interface id → text.</summary>
+    public static Dictionary<int, string> StatisticsComments(string file)
+    {
+        var data = File.ReadAllBytes(file);
+        var result = new Dictionary<int, string>();
+        foreach (var block in WholeBlocks(data).Where(b => b.Type == 5))
+        {
+            var span = data.AsSpan((int)block.Offset, block.Length);
+            for (var pos = 20; pos + 4 <= block.Length - 4;)
+            {
+                var code = BinaryPrimitives.ReadUInt16LittleEndian(span[pos..]);
+                var length = BinaryPrimitives.ReadUInt16LittleEndian(span[(pos + 2)..]);
+                if (code == 0)
+                {
+                    break;
+                }
+
+                if (code == 1)
+                {
+                    result[(int)BinaryPrimitives.ReadUInt32LittleEndian(span[8..])] = System.Text.Encoding.UTF8.GetString(span.Slice(pos + 4, length));
+                }
+
+                pos += 4 + ((length + 3) & ~3);
+            }
+        }
+
+        return result;
+    }
 }

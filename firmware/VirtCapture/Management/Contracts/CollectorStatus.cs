@@ -7,4 +7,5 @@ namespace VirtCapture.Management.Contracts;
 /// <param name="Fragments">Outer IP fragments (not reassembled).</param>
 /// <param name="Unlisted">Frames of sessions not in Capture:Collector:Sessions.</param>
 /// <param name="Lost">Frames the sessions' GRE sequence numbers show were lost before the box.</param>
-public sealed record CollectorStatus(long NotMirror, long Malformed, string? FirstProblem, long Fragments, long Unlisted, long Lost);
+/// <param name="Sessions">Each session recorded, with its own counters, in interface order.</param>
+public sealed record CollectorStatus(long NotMirror, long Malformed, string? FirstProblem, long Fragments, long Unlisted, long Lost, IReadOnlyList<MirrorSessionStatus> Sessions);

@@ -36,6 +36,18 @@ public sealed class DecapsulationTests : IDisposable
         Assert.Equal(9, stored.Select(s => s.Interface).Distinct().Count());
         // The ERSPAN II session's sequence skips two numbers: two frames lost before the box, reported as dropped.
         Assert.Contains("2 frames lost before the box (GRE sequence gaps)", run.StdErr, StringComparison.Ordinal);
+        // Each session's own counters close its interface in the file: the bytes tshark finds in it, the two frames
+        // lost by the ERSPAN II session, the Geneve session's frame that carries IPv4 (malformed).
+        var comments = PcapngBlockWalker.StatisticsComments(output);
+        var interfaces = Tshark.Fields(output, null, "frame.interface_id", "frame.interface_description", "frame.cap_len")
+            .Select(line => line.Split('\t')).GroupBy(f => (Id: int.Parse(f[0], CultureInfo.InvariantCulture), Description: f[1]))
+            .ToDictionary(g => g.Key.Description, g => (g.Key.Id, Bytes: g.Sum(f => long.Parse(f[2], CultureInfo.InvariantCulture))));
+        Assert.Equal(9, interfaces.Count);
+        Assert.All(interfaces.Values, i => Assert.StartsWith($"{i.Bytes} bytes mirrored, 0 truncated by the sender, ", comments[i.Id], StringComparison.Ordinal));
+        Assert.Contains(", 2 lost before the box, 0 malformed,", comments[interfaces["ERSPAN II session 7 from 10.0.0.5"].Id], StringComparison.Ordinal);
+        Assert.Contains(", 0 lost before the box, 1 malformed,", comments[interfaces["Geneve VNI 6001 from 10.0.0.9"].Id], StringComparison.Ordinal);
+        Assert.Equal(7, interfaces.Count(i => comments[i.Value.Id].Contains(", 0 lost before the box, 0 malformed, 0 flagged", StringComparison.Ordinal)));
+
         // ERSPAN III says which way the frame went: ingress is inbound (1), egress outbound (2) in epb_flags.
         Assert.Equal(expected.Where(e => e.ErspanDirection is not null).Select(e => e.ErspanDirection == 0 ? "1" : "2"),
             stored.Where(s => s.Interface.StartsWith("ERSPAN III", StringComparison.Ordinal)).Select(s => Convert.ToUInt32(s.Direction, 16).ToString(CultureInfo.InvariantCulture)));

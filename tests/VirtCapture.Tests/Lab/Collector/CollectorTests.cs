@@ -103,6 +103,7 @@ public sealed class CollectorTests : IDisposable
         var send = _lab.Exec("host", "/usr/bin/python3", "-c", $"from scapy.all import rdpcap, sendp; sendp(rdpcap('{raw}'), iface='host0', verbose=False)");
         Assert.True(send.ExitCode == 0, send.StdErr);
         Thread.Sleep(1000);
+        Dictionary<string, long> sessionBytes;
         using (var status = System.Text.Json.JsonDocument.Parse(_lab.Api("GET", "/api/status")))
         {
             var collector = status.RootElement.GetProperty("collector");
@@ -111,7 +112,16 @@ public sealed class CollectorTests : IDisposable
             // and the cut ERSPAN II header and the Geneve carrying IPv4 are malformed.
             Assert.Equal(8, collector.GetProperty("unlisted").GetInt64());
             Assert.Equal(2, collector.GetProperty("malformed").GetInt64());
+            // Each listed session with its own counters; the Geneve frame that carries IPv4 is its session's.
+            var listed = collector.GetProperty("sessions").EnumerateArray().ToDictionary(s => s.GetProperty("interface").GetString()!);
+            Assert.Equal(["erspan3-12@10.0.0.6", "gre-77@10.0.0.7", "vxlan-5001@10.0.0.8", "geneve-6001@10.0.0.9"], listed.Keys);
+            Assert.All(listed.Values, s => Assert.Equal(3, s.GetProperty("frames").GetInt64()));
+            Assert.Equal(1, listed["geneve-6001@10.0.0.9"].GetProperty("malformed").GetInt64());
+            sessionBytes = listed.ToDictionary(s => s.Value.GetProperty("description").GetString()!, s => s.Value.GetProperty("bytes").GetInt64());
         }
+
+        var metrics = _lab.Api("GET", "/metrics");
+        Assert.Contains("virtcapture_collector_session_frames{session=\"geneve-6001@10.0.0.9\",kind=\"malformed\"} 1", metrics, StringComparison.Ordinal);
 
         firmware.Stop();
         File.Delete(raw);
@@ -120,6 +130,8 @@ public sealed class CollectorTests : IDisposable
         var sessions = Tshark.Fields(file, "udp.dstport == 2000", "frame.interface_description");
         Assert.Equal(["ERSPAN III session 12 from 10.0.0.6", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"], sessions.Distinct());
         Assert.All(sessions.GroupBy(s => s), g => Assert.Equal(3, g.Count()));
+        // The bytes the status counted are the bytes the file holds per session.
+        Assert.All(sessionBytes, s => Assert.Equal(s.Value, Tshark.Fields(file, $"frame.interface_description == \"{s.Key}\"", "frame.cap_len").Sum(long.Parse)));
         // ERSPAN III's D bit: ingress, egress, ingress.
         Assert.Equal(["0x00000001", "0x00000002", "0x00000001"], Tshark.Fields(file, "frame.interface_description contains \"ERSPAN\"", "frame.packet_flags_direction"));
     }

@@ -42,6 +42,16 @@ public sealed class SessionDiscoveryTests
         Assert.Equal(["1: vxlan-5001@10.0.0.2 was vxlan-5001@10.0.0.1"], moves);
     }
 
+    [Fact]
+    public void Each_session_counts_its_bytes_and_the_frames_its_sender_cut()
+    {
+        var cut = Vxlan(1, 5001)[..^10];
+        using var source = new DecapsulatingFrameSource(new OuterFrames([Vxlan(1, 5001), cut, Vxlan(2, 5002)]), []);
+        Assert.Equal(BatchResult.Frames, source.ReadBatch(out _, TimeSpan.Zero));
+        Assert.Equal(new MirrorSessionCounters(2, 60 + 50, 1, 0, 0, 0), source.SessionCounters(0));
+        Assert.Equal(new MirrorSessionCounters(1, 60, 0, 0, 0, 0), source.SessionCounters(1));
+    }
+
     // Ethernet / IPv4 (10.0.0.HOST → 192.0.2.10) / UDP 4789 / VXLAN VNI / a 60-byte inner frame.
     private static byte[] Vxlan(int host, uint vni)
     {
