@@ -45,7 +45,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         _outer = outer;
         _index = sessions.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
         _sessions = [.. sessions];
-        _ports = [.. sessions.Select(Port)];
+        _ports = [.. sessions.Select(s => Port(s, null))];
         _discover = sessions.Count == 0;
         _maxPorts = _discover ? maxSessions : sessions.Count;
         _received = new long[_maxPorts];
@@ -132,7 +132,8 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                 }
 
                 var session = MirrorSession.Of(packet);
-                if (!Resolve(session, out var port))
+                var switchTimes = MirrorClock.TrySwitchTime(packet, frame.TimestampNs, out var timestampNs);
+                if (!Resolve(session, switchTimes, out var port))
                 {
                     Counters.Unlisted++;
                     if (_unlisted.Count < 64 && _unlisted.Add(session))
@@ -162,7 +163,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
 
                 _frames[count++] = new FrameRecord
                 {
-                    TimestampNs = frame.TimestampNs,
+                    TimestampNs = timestampNs,
                     Offset = frame.Offset + packet.InnerOffset,
                     CapturedLength = packet.InnerLength,
                     WireLength = Math.Max(packet.InnerWireLength, packet.InnerLength),
@@ -192,7 +193,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
 
     // A flood is one session frame after frame: the last answer is kept, so the usual frame costs one comparison,
     // not a dictionary lookup. The same key always resolves to the same port, whichever way it was found.
-    private bool Resolve(MirrorSession session, out int port)
+    private bool Resolve(MirrorSession session, bool switchTimes, out int port)
     {
         if (_lastPort >= 0 && session == _lastSession)
         {
@@ -200,7 +201,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
             return true;
         }
 
-        if (!_index.TryGetValue(session, out port) && !TryAnySender(session, out port) && !TryFound(session, out port))
+        if (!_index.TryGetValue(session, out port) && !TryAnySender(session, out port) && !TryFound(session, switchTimes, out port))
         {
             return false;
         }
@@ -234,7 +235,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
 
     // With no session listed, a new one becomes the next interface. The same session from another sender is another
     // interface, and told as the sender change it is (a VM's mirror moved with it to another host).
-    private bool TryFound(MirrorSession session, out int port)
+    private bool TryFound(MirrorSession session, bool switchTimes, out int port)
     {
         port = _ports.Length;
         if (!_discover || port >= _maxPorts)
@@ -245,7 +246,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         _index.Add(session, port);
         var previous = Array.FindLastIndex(_sessions, s => s.Encapsulation == session.Encapsulation && s.Id == session.Id);
         _sessions = [.. _sessions, session];
-        Volatile.Write(ref _ports, [.. _ports, Port(session)]);
+        Volatile.Write(ref _ports, [.. _ports, Port(session, switchTimes)]);
         SessionFound?.Invoke(port, session);
         if (previous >= 0)
         {
@@ -255,7 +256,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         return true;
     }
 
-    private static CapturePort Port(MirrorSession session) => new(session.Name, session.Description, CapturePort.Ethernet);
+    private static CapturePort Port(MirrorSession session, bool? switchTimes) => new(session.Name, MirrorClock.Describe(session, switchTimes), CapturePort.Ethernet);
 
     // A gap in the sender's sequence is frames lost on the way; a step back or a huge jump (the sender restarted, or
     // reordering) is not counted as loss.

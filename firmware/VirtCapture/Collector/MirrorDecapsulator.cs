@@ -236,6 +236,7 @@ internal static class MirrorDecapsulator
                     if ((datagram[pos] >> 2) is 0 or 3 or 7)
                     {
                         packet.Timestamp |= (ulong)BinaryPrimitives.ReadUInt32BigEndian(datagram[(pos + 4)..]) << 32;
+                        packet.HasUpperTimestamp = true;
                     }
 
                     pos += 8;

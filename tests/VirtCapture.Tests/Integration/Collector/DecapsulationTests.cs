@@ -54,6 +54,35 @@ public sealed class DecapsulationTests : IDisposable
     }
 
     [Fact]
+    public void Erspan_III_ieee_1588_timestamps_are_the_frame_times_and_counters_are_not()
+    {
+        // Scapy: two frames of a session whose switch stamps IEEE 1588 time (TAI seconds in the platform sub-header,
+        // nanoseconds in the header), 0.4 s before they arrived; two of a session stamping a 100 ns counter.
+        var raw = _dir.File("ptp.pcap");
+        var script = """
+            import sys
+            from scapy.all import Ether, IP, UDP, GRE, Raw, wrpcap
+            from scapy.contrib.erspan import ERSPAN_III, ERSPAN_PlatformSpecific
+            frames = []
+            for i in range(2):
+                inner = Ether(src="00:50:56:9a:10:01", dst="00:50:56:9a:20:01") / IP(src="10.1.1.1", dst="10.1.1.2") / UDP(sport=1, dport=2000) / Raw(b"p" * 20)
+                ptp = Ether() / IP(src="10.0.0.6", dst="192.0.2.10") / GRE(proto=0x22eb, seqnum_present=1, seqence_number=i) / ERSPAN_III(session_id=12, gra=2, o=1, timestamp=100000000 + i * 1000) / ERSPAN_PlatformSpecific(platf_id=7, info1=0, info2=1764000037) / inner
+                ptp.time = 1764000000.5 + i * 0.001
+                counter = Ether() / IP(src="10.0.0.7", dst="192.0.2.10") / GRE(proto=0x22eb, seqnum_present=1, seqence_number=i) / ERSPAN_III(session_id=13, gra=1, timestamp=5 + i) / inner
+                counter.time = 1764000000.75 + i * 0.001
+                frames += [ptp, counter]
+            wrpcap(sys.argv[1], frames)
+            """;
+        var generate = Run.Program("/usr/bin/python3", "-c", script, raw);
+        Assert.True(generate.ExitCode == 0, generate.StdErr);
+        var output = _dir.File("ptp.pcapng");
+        var run = Firmware.Run("capture", "-r", raw, "-w", output, "--decap");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(["1764000000.100000000", "1764000000.100001000"], Tshark.Fields(output, "frame.interface_name == \"erspan3-12@10.0.0.6\"", "frame.time_epoch"));
+        Assert.Equal(["1764000000.750000000", "1764000000.751000000"], Tshark.Fields(output, "frame.interface_name == \"erspan3-13@10.0.0.7\"", "frame.time_epoch"));
+    }
+
+    [Fact]
     public void The_capture_filter_applies_to_the_inner_frame()
     {
         var raw = _dir.File("raw.pcap");
@@ -123,7 +152,8 @@ public sealed class DecapsulationTests : IDisposable
                 {
                     0 => $"ERSPAN I from {source}",
                     1 => $"ERSPAN II session {Field(erspan, "erspan.spanid")} from {source}",
-                    _ => $"ERSPAN III session {Field(erspan, "erspan.spanid")} from {source}",
+                    // Offline every session is known before its first frame: the description names both clocks.
+                    _ => $"ERSPAN III session {Field(erspan, "erspan.spanid")} from {source} (times: the switch's IEEE 1588 clock where it sends one, else arrival at the box)",
                 };
                 if (version == 2)
                 {

@@ -128,7 +128,7 @@ public sealed class CollectorTests : IDisposable
         var file = Assert.Single(_lab.Files());
         Tshark.AssertReadsCleanly(file);
         var sessions = Tshark.Fields(file, "udp.dstport == 2000", "frame.interface_description");
-        Assert.Equal(["ERSPAN III session 12 from 10.0.0.6", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"], sessions.Distinct());
+        Assert.Equal(["ERSPAN III session 12 from 10.0.0.6 (times: the switch's IEEE 1588 clock where it sends one, else arrival at the box)", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"], sessions.Distinct());
         Assert.All(sessions.GroupBy(s => s), g => Assert.Equal(3, g.Count()));
         // The bytes the status counted are the bytes the file holds per session.
         Assert.All(sessionBytes, s => Assert.Equal(s.Value, Tshark.Fields(file, $"frame.interface_description == \"{s.Key}\"", "frame.cap_len").Sum(long.Parse)));
@@ -162,7 +162,8 @@ public sealed class CollectorTests : IDisposable
 
         // Past the kernel filter: ERSPAN III 12, GRE key 77, VXLAN 5001 and Geneve 6001 (3 frames each), ERSPAN I,
         // ERSPAN II 7 (3, one of them cut) and keyless GRE: seven sessions, found in the order the traffic has them.
-        string[] found = ["ERSPAN I from 10.0.0.5", "ERSPAN II session 7 from 10.0.0.5", "ERSPAN III session 12 from 10.0.0.6", "GRE (Ethernet) from 10.0.0.7", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"];
+        // The ERSPAN III session's timestamps are a 100 ns counter, not a clock: its frames carry their arrival time.
+        string[] found = ["ERSPAN I from 10.0.0.5", "ERSPAN II session 7 from 10.0.0.5", "ERSPAN III session 12 from 10.0.0.6 (times: arrival at the box)", "GRE (Ethernet) from 10.0.0.7", "GRE (Ethernet) key 77 from 10.0.0.7", "VXLAN VNI 5001 from 10.0.0.8", "Geneve VNI 6001 from 10.0.0.9"];
         var files = _lab.Files().Where(f => Tshark.Count(f) > 0).ToArray();
         Assert.Equal(2, files.Length);
         foreach (var file in files)
