@@ -92,7 +92,7 @@ internal static class CaptureCommand
         if (decapsulating is not null)
         {
             var c = decapsulating.Counters;
-            Console.Error.WriteLine($"virtcapture: {decapsulating.Ports.Count} mirror sessions ({string.Join(", ", decapsulating.Ports.Select(p => p.Description))}); {c.NotMirror} frames not mirror traffic, {c.Malformed} damaged{(c.FirstProblem is null ? string.Empty : $" (first: {c.FirstProblem})")}, {c.Fragments} outer IP fragments (not reassembled offline); {decapsulating.Lost} frames lost before the box (GRE sequence gaps)");
+            Console.Error.WriteLine($"virtcapture: {decapsulating.Ports.Count} mirror sessions ({string.Join(", ", decapsulating.Ports.Select(p => p.Description))}); {c.NotMirror} frames not mirror traffic, {c.Malformed} damaged{(c.FirstProblem is null ? string.Empty : $" (first: {c.FirstProblem})")}, {c.Fragments} outer IP fragments ({decapsulating.Reassembled} datagrams reassembled, {decapsulating.ReassemblyGivenUp} given up); {decapsulating.Lost} frames lost before the box (GRE sequence gaps)");
         }
 
         if (session.Pipeline.Error is { } error)

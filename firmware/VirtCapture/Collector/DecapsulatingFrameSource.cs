@@ -30,7 +30,11 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly UInt128[] _lastSender;
     private MirrorSession _lastSession;
     private int _lastPort = -1;
+    private readonly OuterReassembler _reassembler = new();
     private FrameRecord[] _frames = new FrameRecord[1024];
+    private byte[] _staging = new byte[64 * 1024];
+    private int _stagedLength;
+    private bool _staged;
 
     /// <summary>Decapsulates <paramref name="outer"/> into <paramref name="sessions"/>, in that order.</summary>
     /// <param name="outer">The outer frames.</param>
@@ -105,6 +109,11 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         while (true)
         {
             var result = _outer.ReadBatch(out var outer, timeout);
+            if (result == BatchResult.EndOfInput)
+            {
+                _reassembler.GiveUpAll();
+            }
+
             if (result != BatchResult.Frames)
             {
                 batch = default;
@@ -118,68 +127,152 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
             }
 
             var count = 0;
+            _staged = false;
             foreach (ref readonly var frame in frames)
             {
-                if (MirrorDecapsulator.Decode(outer.Bytes(frame), out var packet) != MirrorDecodeStatus.Mirrored)
+                var bytes = outer.Bytes(frame);
+                var status = MirrorDecapsulator.Decode(bytes, out var packet);
+                if (status == MirrorDecodeStatus.Fragment)
                 {
                     Counters.Count(packet);
-                    if (packet.SessionKnown && (_index.TryGetValue(MirrorSession.Of(packet), out var damaged) || _index.TryGetValue(MirrorSession.Of(packet).WithAnySource(), out damaged)))
+                    // IPv4 fragments are put together; the whole datagram is then read like any other, from the
+                    // reassembler's memory, so the batch moves to memory of its own (only batches with one do).
+                    if (packet.OuterIpOffset == 0 || !_reassembler.TryAdd(bytes, packet.OuterIpOffset, frame.TimestampNs, out var whole))
                     {
-                        _malformed[damaged]++;
+                        continue;
+                    }
+
+                    if (MirrorDecapsulator.Decode(whole, out packet) != MirrorDecodeStatus.Mirrored)
+                    {
+                        Damaged(packet);
+                    }
+                    else if (Take(packet, frame.TimestampNs, out var reassembled))
+                    {
+                        Stage(outer.Data, count);
+                        reassembled.Offset = Append(whole.Slice(packet.InnerOffset, packet.InnerLength));
+                        _frames[count++] = reassembled;
                     }
 
                     continue;
                 }
 
-                var session = MirrorSession.Of(packet);
-                var switchTimes = MirrorClock.TrySwitchTime(packet, frame.TimestampNs, out var timestampNs);
-                if (!Resolve(session, switchTimes, out var port))
+                if (status != MirrorDecodeStatus.Mirrored)
                 {
-                    Counters.Unlisted++;
-                    if (_unlisted.Count < 64 && _unlisted.Add(session))
-                    {
-                        UnlistedSession?.Invoke(session);
-                    }
-
+                    Damaged(packet);
                     continue;
                 }
 
-                _received[port]++;
-                _bytes[port] += packet.InnerLength;
-                if (packet.Truncated || packet.InnerWireLength > packet.InnerLength)
+                if (Take(packet, frame.TimestampNs, out var record))
                 {
-                    _truncated[port]++;
+                    record.Offset = _staged ? Append(bytes.Slice(packet.InnerOffset, packet.InnerLength)) : frame.Offset + packet.InnerOffset;
+                    _frames[count++] = record;
                 }
+            }
 
-                if (packet.Bso != 0)
-                {
-                    _bso[port]++;
-                }
-
-                if (packet.HasSequence)
-                {
-                    CountLost(port, packet.Sequence);
-                }
-
-                _frames[count++] = new FrameRecord
-                {
-                    TimestampNs = timestampNs,
-                    Offset = frame.Offset + packet.InnerOffset,
-                    CapturedLength = packet.InnerLength,
-                    WireLength = Math.Max(packet.InnerWireLength, packet.InnerLength),
-                    Port = (ushort)port,
-                    Direction = (FrameDirection)packet.Direction,
-                };
+            if (frames.Length > 0)
+            {
+                _reassembler.Expire(frames[^1].TimestampNs);
             }
 
             if (count > 0 || _outer.IsLive)
             {
-                batch = new FrameBatch(outer.Data, _frames.AsSpan(0, count));
+                batch = new FrameBatch(_staged ? _staging.AsSpan(0, _stagedLength) : outer.Data, _frames.AsSpan(0, count));
                 return count > 0 ? BatchResult.Frames : BatchResult.Timeout;
             }
         }
     }
 
+    /// <summary>The sessions recorded, in interface order.</summary>
+    public IReadOnlyList<MirrorSession> Sessions => _sessions;
+
+    /// <summary>Outer IPv4 datagrams made whole from their fragments.</summary>
+    public long Reassembled => _reassembler.Reassembled;
+
+    /// <summary>Outer datagrams whose fragments never all came (or did not fit together): their frames are lost.</summary>
+    public long ReassemblyGivenUp => _reassembler.GivenUp;
+
+    // A mirrored frame of a recorded session: counted, and described (its offset is the caller's to set).
+    private bool Take(in MirrorPacket packet, long arrivalNs, out FrameRecord record)
+    {
+        record = default;
+        var session = MirrorSession.Of(packet);
+        var switchTimes = MirrorClock.TrySwitchTime(packet, arrivalNs, out var timestampNs);
+        if (!Resolve(session, switchTimes, out var port))
+        {
+            Counters.Unlisted++;
+            if (_unlisted.Count < 64 && _unlisted.Add(session))
+            {
+                UnlistedSession?.Invoke(session);
+            }
+
+            return false;
+        }
+
+        _received[port]++;
+        _bytes[port] += packet.InnerLength;
+        if (packet.Truncated || packet.InnerWireLength > packet.InnerLength)
+        {
+            _truncated[port]++;
+        }
+
+        if (packet.Bso != 0)
+        {
+            _bso[port]++;
+        }
+
+        if (packet.HasSequence)
+        {
+            CountLost(port, packet.Sequence);
+        }
+
+        record = new FrameRecord
+        {
+            TimestampNs = timestampNs,
+            CapturedLength = packet.InnerLength,
+            WireLength = Math.Max(packet.InnerWireLength, packet.InnerLength),
+            Port = (ushort)port,
+            Direction = (FrameDirection)packet.Direction,
+        };
+        return true;
+    }
+
+    private void Damaged(in MirrorPacket packet)
+    {
+        Counters.Count(packet);
+        if (packet.SessionKnown && (_index.TryGetValue(MirrorSession.Of(packet), out var port) || _index.TryGetValue(MirrorSession.Of(packet).WithAnySource(), out port)))
+        {
+            _malformed[port]++;
+        }
+    }
+
+    // From here on this batch's frames are copies in the staging memory, the ones taken so far too.
+    private void Stage(ReadOnlySpan<byte> data, int count)
+    {
+        if (_staged)
+        {
+            return;
+        }
+
+        _staged = true;
+        _stagedLength = 0;
+        for (var i = 0; i < count; i++)
+        {
+            _frames[i].Offset = Append(data.Slice(_frames[i].Offset, _frames[i].CapturedLength));
+        }
+    }
+
+    private int Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_stagedLength + bytes.Length > _staging.Length)
+        {
+            Array.Resize(ref _staging, Math.Max(_staging.Length * 2, _stagedLength + bytes.Length));
+        }
+
+        var at = _stagedLength;
+        bytes.CopyTo(_staging.AsSpan(at));
+        _stagedLength += bytes.Length;
+        return at;
+    }
     /// <summary>A session's own counters (any thread: each is exact, the set is not one instant).</summary>
     public MirrorSessionCounters SessionCounters(int port) =>
         new(Volatile.Read(ref _received[port]), Volatile.Read(ref _bytes[port]), Volatile.Read(ref _truncated[port]), Volatile.Read(ref _lost[port]), Volatile.Read(ref _malformed[port]), Volatile.Read(ref _bso[port]));

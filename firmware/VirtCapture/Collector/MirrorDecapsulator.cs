@@ -80,7 +80,8 @@ internal static class MirrorDecapsulator
 
                 if ((BinaryPrimitives.ReadUInt16BigEndian(frame[(at + 6)..]) & 0x3FFF) != 0)
                 {
-                    // More fragments, or a fragment offset: not the whole datagram.
+                    // More fragments, or a fragment offset: not the whole datagram (the reassembler takes it from here).
+                    packet.OuterIpOffset = at;
                     return MirrorDecodeStatus.Fragment;
                 }
 

@@ -60,6 +60,9 @@ internal struct MirrorPacket
     /// <summary>ERSPAN III: the timestamp's granularity (0 100 µs, 1 100 ns, 2 IEEE 1588, 3 custom).</summary>
     public byte Granularity;
 
+    /// <summary>An outer IPv4 fragment: where its IP header starts in the frame.</summary>
+    public int OuterIpOffset;
+
     /// <summary>ERSPAN III: a platform sub-header gave the timestamp's upper 32 bits.</summary>
     public bool HasUpperTimestamp;
 

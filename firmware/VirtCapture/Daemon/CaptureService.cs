@@ -288,7 +288,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
             sessions[p] = new(ports[p].Name, ports[p].Description, s.Frames, s.Bytes, s.Truncated, s.Lost, s.Malformed, s.BsoErrors);
         }
 
-        return new Management.Contracts.CollectorStatus(c.NotMirror, c.Malformed, c.FirstProblem, c.Fragments, c.Unlisted, mirror.Lost, sessions);
+        return new Management.Contracts.CollectorStatus(c.NotMirror, c.Malformed, c.FirstProblem, c.Fragments, mirror.Reassembled, mirror.ReassemblyGivenUp, c.Unlisted, mirror.Lost, sessions);
     }
 
     public void Dispose() => _statusTimer?.Dispose();

@@ -63,7 +63,10 @@ internal static class FrameSourceFactory
         var port = ports.First(p => p.Name == collector.Port);
         PortSetup.Prepare(options, [port], log);
         var family = address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "ip" : "ip6";
-        var outer = $"{family} dst host {address.Address} and ({family} proto 47 or udp dst port {MirrorDecapsulator.VxlanPort} or udp dst port {MirrorDecapsulator.LinuxVxlanPort} or udp dst port {MirrorDecapsulator.GenevePort})";
+        // A UDP fragment after the first has no port to match: every fragment to the collector is let through (IPv4's
+        // are reassembled; IPv6's are counted).
+        var fragments = family == "ip" ? "ip[6:2] & 0x1fff != 0" : "ip6 proto 44";
+        var outer = $"{family} dst host {address.Address} and ({family} proto 47 or {fragments} or udp dst port {MirrorDecapsulator.VxlanPort} or udp dst port {MirrorDecapsulator.LinuxVxlanPort} or udp dst port {MirrorDecapsulator.GenevePort})";
         var sockets = new MirrorSockets(address.Address);
         try
         {

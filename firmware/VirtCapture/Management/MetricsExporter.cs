@@ -30,7 +30,7 @@ internal sealed class MetricsExporter
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         _frames = factory.CreateCounter("virtcapture_frames_total", "Frames per port and stage since the firmware started (received, kernel_dropped, filtered_out, accepted, buffer_dropped, written).", "port", "stage");
-        _collector = factory.CreateGauge("virtcapture_collector_frames", "Frames the mirror-session collector did not record, by kind, in the current capture (not_mirror, malformed, fragment, unlisted, lost before the box).", "kind");
+        _collector = factory.CreateGauge("virtcapture_collector_frames", "What the mirror-session collector met besides its sessions' frames, by kind, in the current capture: not_mirror, malformed, fragment (outer IP fragments), reassembled (outer datagrams made whole), reassembly_given_up, unlisted, lost (before the box).", "kind");
         _sessionFrames = factory.CreateGauge("virtcapture_collector_session_frames", "Per mirror session, in the current capture: frames received, truncated by the sender, lost before the box (GRE sequence gaps), malformed, flagged bad/short/oversized by the switch (ERSPAN BSO).", "session", "kind");
         _sessionBytes = factory.CreateGauge("virtcapture_collector_session_bytes", "Per mirror session, in the current capture: bytes of the mirrored frames.", "session");
         _bytesWritten = factory.CreateCounter("virtcapture_bytes_written_total", "Bytes written to capture files since the firmware started.");
@@ -91,6 +91,8 @@ internal sealed class MetricsExporter
             _collector.WithLabels("not_mirror").Set(collector.NotMirror);
             _collector.WithLabels("malformed").Set(collector.Malformed);
             _collector.WithLabels("fragment").Set(collector.Fragments);
+            _collector.WithLabels("reassembled").Set(collector.Reassembled);
+            _collector.WithLabels("reassembly_given_up").Set(collector.ReassemblyGivenUp);
             _collector.WithLabels("unlisted").Set(collector.Unlisted);
             _collector.WithLabels("lost").Set(collector.Lost);
             foreach (var s in collector.Sessions)

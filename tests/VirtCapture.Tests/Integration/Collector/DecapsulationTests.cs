@@ -83,6 +83,31 @@ public sealed class DecapsulationTests : IDisposable
     }
 
     [Fact]
+    public void Outer_fragments_are_reassembled_in_any_order_and_a_datagram_missing_one_is_counted()
+    {
+        // Scapy: full-size frames mirrored over a 600-byte MTU (VXLAN, ERSPAN III, GRE), fragmented by Scapy's own
+        // fragment(); one datagram's fragments arrive last-first, one datagram loses its middle fragment.
+        var whole = _dir.File("whole.pcap");
+        var fragmented = _dir.File("fragmented.pcap");
+        var generate = Run.Program("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Integration", "Collector", "fragmented-mirror.py"), whole, fragmented);
+        Assert.True(generate.ExitCode == 0, generate.StdErr);
+        // tshark, reassembling on its own, finds the four whole datagrams' mirrored frames and the last one's.
+        Assert.Equal(5, Tshark.Count(fragmented, "vxlan or erspan or gre.key"));
+
+        var fromWhole = _dir.File("from-whole.pcapng");
+        var fromFragments = _dir.File("from-fragments.pcapng");
+        Assert.Equal(0, Firmware.Run("capture", "-r", whole, "-w", fromWhole, "--decap").ExitCode);
+        var run = Firmware.Run("capture", "-r", fragmented, "-w", fromFragments, "--decap");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("14 outer IP fragments (4 datagrams reassembled, 1 given up)", run.StdErr, StringComparison.Ordinal);
+        Tshark.AssertReadsCleanly(fromFragments);
+        var stored = Stored(fromFragments);
+        Assert.Equal(5, stored.Count);
+        Assert.Equal(Stored(fromWhole).Select(s => (s.Bytes, s.Interface)), stored.Take(4).Select(s => (s.Bytes, s.Interface)));
+        Assert.Equal(["1408"], Tshark.Fields(fromFragments, "ip.src == 10.1.1.9", "udp.length"));
+    }
+
+    [Fact]
     public void The_capture_filter_applies_to_the_inner_frame()
     {
         var raw = _dir.File("raw.pcap");
