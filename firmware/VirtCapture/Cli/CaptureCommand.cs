@@ -26,7 +26,8 @@ internal static class CaptureCommand
         var stats = new Option<bool>("--stats") { Description = "print frames, rate and the capture thread's allocations to stderr" };
         var vms = new Option<string[]>("--vm") { Description = "capture only this VM: MAC[@VLAN] (repeatable)" };
         var decap = new Option<bool>("--decap") { Description = "decapsulate mirror traffic (ERSPAN I/II/III, GRE, VXLAN, Geneve): one interface per session, filters on the inner frames" };
-        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms, decap };
+        var dedup = new Option<int>("--dedup") { Description = "with --decap: a frame seen again within this many ms in its session is a duplicate, counted and not written", DefaultValueFactory = _ => 0, CustomParser = r => CommandLineNumbers.Parse(r, "--dedup", "the deduplication window in ms") };
+        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms, decap, dedup };
         command.SetAction(result => Run(
             result.GetValue(read)!,
             result.GetValue(write)!,
@@ -36,12 +37,23 @@ internal static class CaptureCommand
             result.GetValue(count),
             result.GetValue(stats),
             result.GetValue(vms) ?? [],
-            result.GetValue(decap)));
+            result.GetValue(decap),
+            result.GetValue(dedup)));
         return command;
     }
 
-    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null, bool decap = false)
+    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null, bool decap = false, int dedupMs = 0)
     {
+        if (Configuration.CollectorOptions.DedupProblem(dedupMs, "--dedup") is { } dedupProblem)
+        {
+            throw new UserErrorException(dedupProblem);
+        }
+
+        if (dedupMs > 0 && !decap)
+        {
+            throw new UserErrorException("--dedup applies to mirror sessions: add --decap");
+        }
+
         var effective = Vm.VmSelection.Filter(filter, vms, "--vm");
         var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
         if (!Directory.Exists(outputDirectory))
@@ -68,7 +80,7 @@ internal static class CaptureCommand
         var ring = RingFor(output, ringOptions);
         var stopwatch = Stopwatch.StartNew();
         IFrameSource source = new ReplayFrameSource(input);
-        var decapsulating = decap ? Collector.MirrorFile.Decapsulate(input, source) : null;
+        var decapsulating = decap ? Collector.MirrorFile.Decapsulate(input, source, TimeSpan.FromMilliseconds(dedupMs)) : null;
         source = decapsulating ?? source;
         using var session = CaptureSession.Create(source, effective, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
         session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));
@@ -92,7 +104,7 @@ internal static class CaptureCommand
         if (decapsulating is not null)
         {
             var c = decapsulating.Counters;
-            Console.Error.WriteLine($"virtcapture: {decapsulating.Ports.Count} mirror sessions ({string.Join(", ", decapsulating.Ports.Select(p => p.Description))}); {c.NotMirror} frames not mirror traffic, {c.Malformed} damaged{(c.FirstProblem is null ? string.Empty : $" (first: {c.FirstProblem})")}, {c.Fragments} outer IP fragments ({decapsulating.Reassembled} datagrams reassembled, {decapsulating.ReassemblyGivenUp} given up); {decapsulating.Lost} frames lost before the box (GRE sequence gaps)");
+            Console.Error.WriteLine($"virtcapture: {decapsulating.Ports.Count} mirror sessions ({string.Join(", ", decapsulating.Ports.Select(p => p.Description))}); {c.NotMirror} frames not mirror traffic, {c.Malformed} damaged{(c.FirstProblem is null ? string.Empty : $" (first: {c.FirstProblem})")}, {c.Fragments} outer IP fragments ({decapsulating.Reassembled} datagrams reassembled, {decapsulating.ReassemblyGivenUp} given up); {decapsulating.Lost} frames lost before the box (GRE sequence gaps){(dedupMs > 0 ? $"; {decapsulating.Duplicates} duplicates not written (--dedup {dedupMs})" : string.Empty)}");
         }
 
         if (session.Pipeline.Error is { } error)

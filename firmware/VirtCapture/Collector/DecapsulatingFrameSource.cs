@@ -23,6 +23,8 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     private readonly long[] _truncated;
     private readonly long[] _malformed;
     private readonly long[] _bso;
+    private readonly long[] _duplicates;
+    private readonly DuplicateWindow? _dedup;
     private readonly uint[] _lastSequence;
     private readonly bool[] _sequenced;
     private readonly IDisposable? _companion;
@@ -41,8 +43,10 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     /// <param name="sessions">The sessions kept, each an interface; none: every session, as it arrives.</param>
     /// <param name="companion">Disposed with the source (the collector's sockets).</param>
     /// <param name="maxSessions">With no session listed, the most sessions recorded; later ones are counted.</param>
-    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions, IDisposable? companion = null, int maxSessions = DefaultMaxSessions)
+    /// <param name="dedupWindow">A frame seen again within this time is a duplicate, counted and not recorded (zero: off).</param>
+    public DecapsulatingFrameSource(IFrameSource outer, IReadOnlyList<MirrorSession> sessions, IDisposable? companion = null, int maxSessions = DefaultMaxSessions, TimeSpan dedupWindow = default)
     {
+        _dedup = dedupWindow > TimeSpan.Zero ? new DuplicateWindow(dedupWindow.Ticks * 100) : null;
         _companion = companion;
         ArgumentNullException.ThrowIfNull(outer);
         ArgumentNullException.ThrowIfNull(sessions);
@@ -58,6 +62,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         _truncated = new long[_maxPorts];
         _malformed = new long[_maxPorts];
         _bso = new long[_maxPorts];
+        _duplicates = new long[_maxPorts];
         _lastSequence = new uint[_maxPorts];
         _sequenced = new bool[_maxPorts];
         _lastSender = new UInt128[_maxPorts];
@@ -146,7 +151,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                     {
                         Damaged(packet);
                     }
-                    else if (Take(packet, frame.TimestampNs, out var reassembled))
+                    else if (Take(packet, whole, frame.TimestampNs, out var reassembled))
                     {
                         Stage(outer.Data, count);
                         reassembled.Offset = Append(whole.Slice(packet.InnerOffset, packet.InnerLength));
@@ -162,7 +167,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                     continue;
                 }
 
-                if (Take(packet, frame.TimestampNs, out var record))
+                if (Take(packet, bytes, frame.TimestampNs, out var record))
                 {
                     record.Offset = _staged ? Append(bytes.Slice(packet.InnerOffset, packet.InnerLength)) : frame.Offset + packet.InnerOffset;
                     _frames[count++] = record;
@@ -182,6 +187,9 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
         }
     }
 
+    /// <summary>Second copies of frames within the deduplication window, over every session.</summary>
+    public long Duplicates => _duplicates.Sum();
+
     /// <summary>The sessions recorded, in interface order.</summary>
     public IReadOnlyList<MirrorSession> Sessions => _sessions;
 
@@ -192,7 +200,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     public long ReassemblyGivenUp => _reassembler.GivenUp;
 
     // A mirrored frame of a recorded session: counted, and described (its offset is the caller's to set).
-    private bool Take(in MirrorPacket packet, long arrivalNs, out FrameRecord record)
+    private bool Take(in MirrorPacket packet, ReadOnlySpan<byte> outerFrame, long arrivalNs, out FrameRecord record)
     {
         record = default;
         var session = MirrorSession.Of(packet);
@@ -205,6 +213,12 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
                 UnlistedSession?.Invoke(session);
             }
 
+            return false;
+        }
+
+        if (_dedup is not null && _dedup.IsDuplicate(outerFrame.Slice(packet.InnerOffset, packet.InnerLength), packet.Encapsulation, packet.SessionId, timestampNs))
+        {
+            _duplicates[port]++;
             return false;
         }
 
@@ -275,7 +289,7 @@ internal sealed class DecapsulatingFrameSource : IFrameSource
     }
     /// <summary>A session's own counters (any thread: each is exact, the set is not one instant).</summary>
     public MirrorSessionCounters SessionCounters(int port) =>
-        new(Volatile.Read(ref _received[port]), Volatile.Read(ref _bytes[port]), Volatile.Read(ref _truncated[port]), Volatile.Read(ref _lost[port]), Volatile.Read(ref _malformed[port]), Volatile.Read(ref _bso[port]));
+        new(Volatile.Read(ref _received[port]), Volatile.Read(ref _bytes[port]), Volatile.Read(ref _truncated[port]), Volatile.Read(ref _lost[port]), Volatile.Read(ref _malformed[port]), Volatile.Read(ref _bso[port]), Volatile.Read(ref _duplicates[port]));
 
     /// <inheritdoc/>
     /// <remarks>

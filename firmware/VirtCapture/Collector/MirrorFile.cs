@@ -10,7 +10,7 @@ internal static class MirrorFile
     /// A file of raw mirror traffic as its sessions: found by a first pass, each an interface. A file without mirror
     /// traffic is a one-line user error.
     /// </summary>
-    public static DecapsulatingFrameSource Decapsulate(string input, IFrameSource source)
+    public static DecapsulatingFrameSource Decapsulate(string input, IFrameSource source, TimeSpan dedupWindow = default)
     {
         IReadOnlyList<MirrorSession> sessions;
         MirrorCounters found;
@@ -32,6 +32,6 @@ internal static class MirrorFile
             throw new UserErrorException($"-r {input}: no mirror traffic (ERSPAN, GRE, VXLAN on {MirrorDecapsulator.VxlanPort} or {MirrorDecapsulator.LinuxVxlanPort}, Geneve on {MirrorDecapsulator.GenevePort}) in it: {found.NotMirror} other frames, {found.Malformed} damaged");
         }
 
-        return new DecapsulatingFrameSource(source, sessions);
+        return new DecapsulatingFrameSource(source, sessions, dedupWindow: dedupWindow);
     }
 }

@@ -7,9 +7,10 @@ namespace VirtCapture.Collector;
 /// <param name="Lost">Frames its GRE sequence numbers show were lost before the box.</param>
 /// <param name="Malformed">Its packets too damaged past the session header to record.</param>
 /// <param name="BsoErrors">ERSPAN III frames the source switch flagged bad, short or oversized (BSO).</param>
-internal readonly record struct MirrorSessionCounters(long Frames, long Bytes, long Truncated, long Lost, long Malformed, long BsoErrors)
+/// <param name="Duplicates">Second copies of a frame within the deduplication window: counted, not recorded.</param>
+internal readonly record struct MirrorSessionCounters(long Frames, long Bytes, long Truncated, long Lost, long Malformed, long BsoErrors, long Duplicates = 0)
 {
     /// <summary>One line for an interface statistics block's comment.</summary>
     public override string ToString() =>
-        $"{Bytes} bytes mirrored, {Truncated} truncated by the sender, {Lost} lost before the box, {Malformed} malformed, {BsoErrors} flagged bad/short/oversized (ERSPAN BSO)";
+        $"{Bytes} bytes mirrored, {Truncated} truncated by the sender, {Lost} lost before the box, {Malformed} malformed, {BsoErrors} flagged bad/short/oversized (ERSPAN BSO), {Duplicates} duplicates not recorded";
 }

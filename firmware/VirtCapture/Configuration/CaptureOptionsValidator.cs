@@ -104,6 +104,11 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             failures.Add("Capture:Collector needs Capture:Mode Monitor: a collector receives mirror sessions, it does not sit inline");
         }
 
+        if (CollectorOptions.DedupProblem(collector.DedupWindowMs, "Capture:Collector:DedupWindowMs") is { } dedup)
+        {
+            failures.Add(dedup);
+        }
+
         if (collector.MaxSessions is < 1 or > Hal.Replay.PcapngFormat.MaxInterfaces)
         {
             failures.Add($"Capture:Collector:MaxSessions must be between 1 and {Hal.Replay.PcapngFormat.MaxInterfaces}, got {collector.MaxSessions}");

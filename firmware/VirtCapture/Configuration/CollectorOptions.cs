@@ -19,6 +19,16 @@ public sealed record CollectorOptions
     /// </summary>
     public List<string> Sessions { get; set; } = [];
 
+    /// <summary>
+    /// A frame seen again within this many milliseconds in its session (VNI, ERSPAN session) is a duplicate: counted
+    /// per session and not recorded. 0: off.
+    /// </summary>
+    public int DedupWindowMs { get; set; }
+
+    /// <summary>The one check of a deduplication window, for the configuration and the command line.</summary>
+    public static string? DedupProblem(int milliseconds, string key) =>
+        milliseconds is < 0 or > 1000 ? $"{key} must be between 0 (off) and 1000 ms, got {milliseconds}" : null;
+
     /// <summary>With no session listed, the most sessions recorded (each is an interface); later ones are counted.</summary>
     public int MaxSessions { get; set; } = VirtCapture.Collector.DecapsulatingFrameSource.DefaultMaxSessions;
 }

@@ -285,7 +285,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
         for (var p = 0; p < sessions.Length; p++)
         {
             var s = mirror.SessionCounters(p);
-            sessions[p] = new(ports[p].Name, ports[p].Description, s.Frames, s.Bytes, s.Truncated, s.Lost, s.Malformed, s.BsoErrors);
+            sessions[p] = new(ports[p].Name, ports[p].Description, s.Frames, s.Bytes, s.Truncated, s.Lost, s.Malformed, s.BsoErrors, s.Duplicates);
         }
 
         return new Management.Contracts.CollectorStatus(c.NotMirror, c.Malformed, c.FirstProblem, c.Fragments, mirror.Reassembled, mirror.ReassemblyGivenUp, c.Unlisted, mirror.Lost, sessions);

@@ -71,7 +71,7 @@ internal static class FrameSourceFactory
         try
         {
             var sessions = collector.Sessions.Select(s => MirrorSession.TryParse(s, out var session) ? session : throw new UserErrorException($"Capture:Collector:Sessions: '{s}' is not KIND-ID@SOURCE")).ToArray();
-            var source = new DecapsulatingFrameSource(new AfPacketFrameSource([(port.Name, port.Interface)], outer, options.RingMB), sessions, sockets, collector.MaxSessions);
+            var source = new DecapsulatingFrameSource(new AfPacketFrameSource([(port.Name, port.Interface)], outer, options.RingMB), sessions, sockets, collector.MaxSessions, TimeSpan.FromMilliseconds(collector.DedupWindowMs));
             var why = sessions.Length > 0 ? "in Capture:Collector:Sessions: add it to record it" : $"recorded: {collector.MaxSessions} sessions are recorded already (Capture:Collector:MaxSessions)";
             source.UnlistedSession += session => Log.UnlistedSession(log, session.Name, session.Description, why);
             source.SessionFound += (index, session) => Log.SessionFound(log, session.Name, session.Description, index);

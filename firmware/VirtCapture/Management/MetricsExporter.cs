@@ -31,7 +31,7 @@ internal sealed class MetricsExporter
         var factory = Metrics.WithCustomRegistry(Registry);
         _frames = factory.CreateCounter("virtcapture_frames_total", "Frames per port and stage since the firmware started (received, kernel_dropped, filtered_out, accepted, buffer_dropped, written).", "port", "stage");
         _collector = factory.CreateGauge("virtcapture_collector_frames", "What the mirror-session collector met besides its sessions' frames, by kind, in the current capture: not_mirror, malformed, fragment (outer IP fragments), reassembled (outer datagrams made whole), reassembly_given_up, unlisted, lost (before the box).", "kind");
-        _sessionFrames = factory.CreateGauge("virtcapture_collector_session_frames", "Per mirror session, in the current capture: frames received, truncated by the sender, lost before the box (GRE sequence gaps), malformed, flagged bad/short/oversized by the switch (ERSPAN BSO).", "session", "kind");
+        _sessionFrames = factory.CreateGauge("virtcapture_collector_session_frames", "Per mirror session, in the current capture: frames received, truncated by the sender, lost before the box (GRE sequence gaps), malformed, flagged bad/short/oversized by the switch (ERSPAN BSO), duplicates not recorded.", "session", "kind");
         _sessionBytes = factory.CreateGauge("virtcapture_collector_session_bytes", "Per mirror session, in the current capture: bytes of the mirrored frames.", "session");
         _bytesWritten = factory.CreateCounter("virtcapture_bytes_written_total", "Bytes written to capture files since the firmware started.");
         _diskFree = factory.CreateGauge("virtcapture_disk_free_bytes", "Free bytes on the capture disk.");
@@ -102,6 +102,7 @@ internal sealed class MetricsExporter
                 _sessionFrames.WithLabels(s.Interface, "lost").Set(s.Lost);
                 _sessionFrames.WithLabels(s.Interface, "malformed").Set(s.Malformed);
                 _sessionFrames.WithLabels(s.Interface, "bso").Set(s.BsoErrors);
+                _sessionFrames.WithLabels(s.Interface, "duplicate").Set(s.Duplicates);
                 _sessionBytes.WithLabels(s.Interface).Set(s.Bytes);
             }
         }

@@ -9,4 +9,5 @@ namespace VirtCapture.Management.Contracts;
 /// <param name="Lost">Frames its GRE sequence numbers show were lost before the box.</param>
 /// <param name="Malformed">Its packets too damaged past the session header to record.</param>
 /// <param name="BsoErrors">ERSPAN III frames the switch flagged bad, short or oversized.</param>
-public sealed record MirrorSessionStatus(string Interface, string Description, long Frames, long Bytes, long Truncated, long Lost, long Malformed, long BsoErrors);
+/// <param name="Duplicates">Second copies within Capture:Collector:DedupWindowMs: counted, not recorded.</param>
+public sealed record MirrorSessionStatus(string Interface, string Description, long Frames, long Bytes, long Truncated, long Lost, long Malformed, long BsoErrors, long Duplicates);

@@ -108,6 +108,55 @@ public sealed class DecapsulationTests : IDisposable
     }
 
     [Fact]
+    public void With_dedup_the_copy_of_each_frame_a_hop_later_is_counted_not_written()
+    {
+        // Scapy: one host's VXLAN mirror of two VMs talking, so each frame comes twice (leaving VM1, then reaching
+        // VM2 a hop later: TTL and checksum differ), a real retransmission 50 ms later, and the same bytes in another VNI.
+        var raw = _dir.File("twice.pcap");
+        var script = """
+            import sys
+            from scapy.all import Ether, IP, UDP, Raw, wrpcap
+            from scapy.layers.vxlan import VXLAN
+            def mirror(vni, inner, t):
+                p = Ether() / IP(src="10.0.0.8", dst="192.0.2.10") / UDP(sport=50000, dport=4789) / VXLAN(vni=vni) / inner
+                p.time = t
+                return p
+            frames = []
+            for i in range(10):
+                inner = Ether(src="00:50:56:9a:10:01", dst="00:50:56:9a:20:01") / IP(src="10.1.1.1", dst="10.1.1.2", ttl=64, id=i) / UDP(sport=1, dport=2000) / Raw(b"d" * 40)
+                hop = inner.copy()
+                hop[IP].ttl = 63
+                hop = Ether(bytes(hop.__class__(bytes(hop))))
+                hop[IP].chksum = None
+                hop = Ether(bytes(hop))
+                frames += [mirror(5001, inner, 1764000000 + i * 0.01), mirror(5001, hop, 1764000000 + i * 0.01 + 0.0002)]
+            frames.append(mirror(5001, frames[0][VXLAN].payload, 1764000000.05))
+            frames.append(mirror(5002, frames[0][VXLAN].payload, 1764000000.0501))
+            wrpcap(sys.argv[1], frames)
+            """;
+        var generate = Run.Program("/usr/bin/python3", "-c", script, raw);
+        Assert.True(generate.ExitCode == 0, generate.StdErr);
+        // tshark sees the hop's copy as a different packet: only its TTL and checksum differ from the first.
+        Assert.Equal(10, Tshark.Count(raw, "vxlan and ip.ttl == 63"));
+
+        var output = _dir.File("once.pcapng");
+        var run = Firmware.Run("capture", "-r", raw, "-w", output, "--decap", "--dedup", "5");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("10 duplicates not written (--dedup 5)", run.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0, Tshark.Count(output, "ip.ttl == 63"));
+        Assert.Equal(11, Tshark.Count(output, "frame.interface_name == \"vxlan-5001@10.0.0.8\""));
+        Assert.Equal(1, Tshark.Count(output, "frame.interface_name == \"vxlan-5002@10.0.0.8\""));
+        Assert.Contains(", 10 duplicates not recorded", PcapngBlockWalker.StatisticsComments(output)[0], StringComparison.Ordinal);
+
+        // Without it, every copy is written.
+        var all = _dir.File("all.pcapng");
+        Assert.Equal(0, Firmware.Run("capture", "-r", raw, "-w", all, "--decap").ExitCode);
+        Assert.Equal(22, Tshark.Count(all));
+        Assert.Contains("--dedup applies to mirror sessions", Firmware.Run("capture", "-r", raw, "-w", all, "--dedup", "5").StdErr, StringComparison.Ordinal);
+        Assert.Contains("--dedup must be between 0 (off) and 1000 ms, got 5000", Firmware.Run("capture", "-r", raw, "-w", all, "--decap", "--dedup", "5000").StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_capture_filter_applies_to_the_inner_frame()
     {
         var raw = _dir.File("raw.pcap");
