@@ -21,6 +21,22 @@ internal sealed record CollectorAddress(IPAddress Address, int PrefixLength)
         return prefix is >= 1 && prefix <= max ? new CollectorAddress(address, prefix) : null;
     }
 
+    /// <summary>
+    /// The management port as a collector: its addresses are the system's, so the configured one must be on it already.
+    /// </summary>
+    /// <exception cref="UserErrorException">No such interface, or it does not have <paramref name="address"/>.</exception>
+    public static void RequireOn(string interfaceName, IPAddress address)
+    {
+        var all = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces();
+        var nic = all.FirstOrDefault(n => n.Name == interfaceName)
+            ?? throw new UserErrorException($"Capture:Collector:Interface '{interfaceName}' does not exist here (interfaces: {string.Join(", ", all.Select(n => n.Name))})");
+        var addresses = nic.GetIPProperties().UnicastAddresses.Select(a => a.Address).ToArray();
+        if (!addresses.Contains(address))
+        {
+            throw new UserErrorException($"Capture:Collector:Address {address} is not on the management port {interfaceName} (it has {(addresses.Length == 0 ? "none" : string.Join(", ", addresses.Select(a => a.ToString())))}): the box does not change the management port's addresses, give one it has");
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Address}/{PrefixLength}";
 }

@@ -94,9 +94,16 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             failures.Add($"Capture:Collector:Address must be an address with its prefix length, like 192.0.2.10/24 or 2001:db8::10/64, got '{collector.Address}'");
         }
 
-        if (!options.Ports.Any(p => p.Name == collector.Port))
+        if (collector.OnManagementPort)
         {
-            failures.Add($"Capture:Collector:Port must name one of Capture:Ports ({string.Join(", ", options.Ports.Select(p => p.Name))}), got '{collector.Port}'");
+            if (!PortOptions.IsInterfaceName(collector.Interface))
+            {
+                failures.Add($"Capture:Collector:Interface must name the management port's interface (like eth0) when Capture:Collector:Port is {CollectorOptions.ManagementPort}, got '{collector.Interface}'");
+            }
+        }
+        else if (!options.Ports.Any(p => p.Name == collector.Port))
+        {
+            failures.Add($"Capture:Collector:Port must name one of Capture:Ports ({string.Join(", ", options.Ports.Select(p => p.Name))}) or {CollectorOptions.ManagementPort}, got '{collector.Port}'");
         }
 
         if (!options.Mode.Equals(nameof(CaptureMode.Monitor), StringComparison.OrdinalIgnoreCase))

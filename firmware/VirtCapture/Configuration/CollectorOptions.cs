@@ -7,8 +7,20 @@ namespace VirtCapture.Configuration;
 /// </summary>
 public sealed record CollectorOptions
 {
-    /// <summary>The port (a <c>Capture:Ports</c> name) the mirror sessions arrive on.</summary>
+    /// <summary>The port <see cref="Port"/> names when the sessions arrive on the management port.</summary>
+    public const string ManagementPort = "MGMT";
+
+    /// <summary>
+    /// The port (a <c>Capture:Ports</c> name) the mirror sessions arrive on, or <see cref="ManagementPort"/> for the
+    /// management port (where that is how the box is reachable).
+    /// </summary>
     public string Port { get; set; } = string.Empty;
+
+    /// <summary>With <see cref="Port"/> MGMT: the management port's interface (its addresses stay the system's).</summary>
+    public string Interface { get; set; } = string.Empty;
+
+    /// <summary>True when the sessions arrive on the management port.</summary>
+    public bool OnManagementPort => Port.Equals(ManagementPort, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The collector's address with its prefix length ("192.0.2.10/24"), the target of the mirror sessions.</summary>
     public string Address { get; set; } = string.Empty;

@@ -8,4 +8,8 @@ public sealed class PortOptions
 
     /// <summary>Linux interface name ("eth1", "port-a").</summary>
     public string Interface { get; set; } = string.Empty;
+
+    /// <summary>A Linux interface name: 1 to 15 characters, none of them a slash, colon or space, not "." or "..".</summary>
+    public static bool IsInterfaceName(string name) =>
+        name.Length is >= 1 and <= 15 && name is not ("." or "..") && !name.Any(c => c is '/' or ':' or '\0' || char.IsWhiteSpace(c));
 }

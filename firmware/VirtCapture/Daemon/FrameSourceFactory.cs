@@ -60,8 +60,19 @@ internal static class FrameSourceFactory
     {
         var collector = options.Collector!;
         var address = CollectorAddress.TryParse(collector.Address) ?? throw new UserErrorException($"Capture:Collector:Address '{collector.Address}' is not ADDRESS/PREFIX");
-        var port = ports.First(p => p.Name == collector.Port);
-        PortSetup.Prepare(options, [port], log);
+        PortOptions port;
+        if (collector.OnManagementPort)
+        {
+            // The management port keeps the system's configuration: the collector only checks the address is there.
+            port = new PortOptions { Name = CollectorOptions.ManagementPort, Interface = collector.Interface };
+            CollectorAddress.RequireOn(collector.Interface, address.Address);
+        }
+        else
+        {
+            port = ports.First(p => p.Name == collector.Port);
+            PortSetup.Prepare(options, [port], log);
+        }
+
         var family = address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "ip" : "ip6";
         // A UDP fragment after the first has no port to match: every fragment to the collector is let through (IPv4's
         // are reassembled; IPv6's are counted).

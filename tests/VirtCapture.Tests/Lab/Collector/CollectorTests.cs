@@ -229,6 +229,42 @@ public sealed class CollectorTests : IDisposable
         Assert.Equal(["1408", "1408", "1408", "1408", "1408"], Tshark.Fields(file, "udp.dstport == 2000", "udp.length"));
     }
 
+    [RootFact]
+    public void The_management_port_can_be_the_collector_and_keeps_its_own_addresses()
+    {
+        // A management link of its own between the hypervisor and the box: 198.51.100.10 is the box's address on it.
+        Run.Program("ip", "link", "add", "m0h", "netns", $"{_lab.Name}-host", "type", "veth", "peer", "name", "m0", "netns", $"{_lab.Name}-box");
+        Host("ip", "addr", "add", "198.51.100.1/24", "dev", "m0h");
+        Host("ip", "link", "set", "m0h", "up");
+        Assert.Equal(0, _lab.Exec("box", "ip", "addr", "add", "198.51.100.10/24", "dev", "m0").ExitCode);
+        Assert.Equal(0, _lab.Exec("box", "ip", "link", "set", "m0", "up").ExitCode);
+        Host("ip", "link", "add", "vx0", "type", "vxlan", "id", "5001", "remote", "198.51.100.10", "local", "198.51.100.1", "dstport", "4789", "dev", "m0h");
+        Host("ip", "addr", "add", "172.16.0.1/24", "dev", "vx0");
+        Host("ip", "link", "set", "vx0", "up");
+        Host("ip", "neigh", "replace", "172.16.0.2", "lladdr", "02:00:00:00:99:02", "dev", "vx0", "nud", "permanent");
+
+        // An address the port does not have is refused in one line: the box never changes the management port.
+        using (var wrong = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=MGMT", "--Capture:Collector:Interface=m0", "--Capture:Collector:Address=198.51.100.99/24"))
+        {
+            wrong.WaitFor("Capture cannot start");
+            Assert.Contains("Capture:Collector:Address 198.51.100.99 is not on the management port m0 (it has 198.51.100.10", wrong.Output, StringComparison.Ordinal);
+        }
+
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:Collector:Port=MGMT", "--Capture:Collector:Interface=m0", "--Capture:Collector:Address=198.51.100.10/24");
+        firmware.WaitFor("Capture started");
+        _lab.Exec("host", "ping", "-c", "10", "-i", "0.05", "-W", "1", "172.16.0.2");
+        Thread.Sleep(800);
+        firmware.Stop();
+
+        var file = Assert.Single(_lab.Files());
+        Assert.Equal(["VXLAN VNI 5001 from 198.51.100.1"], Tshark.Fields(file, null, "frame.interface_description").Distinct());
+        Assert.Equal(10, Tshark.Count(file, "icmp.type == 8 and ip.src == 172.16.0.1"));
+        // The management port is as it was: its one address, no other, still promiscuous-free of our settings.
+        var addresses = _lab.Exec("box", "ip", "-o", "-4", "addr", "show", "dev", "m0").StdOut;
+        Assert.Single(addresses.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("198.51.100.10/24", addresses, StringComparison.Ordinal);
+    }
+
     private static int InterfacesBeforeFirstFrame(string file) =>
         PcapngBlockWalker.WholeBlocks(File.ReadAllBytes(file)).TakeWhile(b => b.Type != 6).Count(b => b.Type == 1);
 
