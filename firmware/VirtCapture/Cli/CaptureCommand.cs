@@ -27,7 +27,8 @@ internal static class CaptureCommand
         var vms = new Option<string[]>("--vm") { Description = "capture only this VM: MAC[@VLAN] (repeatable)" };
         var decap = new Option<bool>("--decap") { Description = "decapsulate mirror traffic (ERSPAN I/II/III, GRE, VXLAN, Geneve): one interface per session, filters on the inner frames" };
         var dedup = new Option<int>("--dedup") { Description = "with --decap: a frame seen again within this many ms in its session is a duplicate, counted and not written", DefaultValueFactory = _ => 0, CustomParser = r => CommandLineNumbers.Parse(r, "--dedup", "the deduplication window in ms") };
-        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms, decap, dedup };
+        var sessions = new Option<string[]>("--session") { Description = "with --decap: record only this mirror session, KIND-ID@SOURCE (repeatable)" };
+        var command = new Command("capture", "Run the data path over a capture file, like dumpcap over a file") { read, write, filter, snaplen, ring, count, stats, vms, decap, dedup, sessions };
         command.SetAction(result => Run(
             result.GetValue(read)!,
             result.GetValue(write)!,
@@ -38,12 +39,19 @@ internal static class CaptureCommand
             result.GetValue(stats),
             result.GetValue(vms) ?? [],
             result.GetValue(decap),
-            result.GetValue(dedup)));
+            result.GetValue(dedup),
+            result.GetValue(sessions) ?? []));
         return command;
     }
 
-    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null, bool decap = false, int dedupMs = 0)
+    internal static int Run(string input, string output, string filter, int snaplen, string[] ringOptions, long count, bool stats, string[]? vms = null, bool decap = false, int dedupMs = 0, string[]? sessions = null)
     {
+        var listed = Collector.MirrorFile.Sessions(sessions ?? [], "--session");
+        if (listed.Count > 0 && !decap)
+        {
+            throw new UserErrorException("--session applies to mirror sessions: add --decap");
+        }
+
         if (Configuration.CollectorOptions.DedupProblem(dedupMs, "--dedup") is { } dedupProblem)
         {
             throw new UserErrorException(dedupProblem);
@@ -80,7 +88,7 @@ internal static class CaptureCommand
         var ring = RingFor(output, ringOptions);
         var stopwatch = Stopwatch.StartNew();
         IFrameSource source = new ReplayFrameSource(input);
-        var decapsulating = decap ? Collector.MirrorFile.Decapsulate(input, source, TimeSpan.FromMilliseconds(dedupMs)) : null;
+        var decapsulating = decap ? Collector.MirrorFile.Decapsulate(input, source, TimeSpan.FromMilliseconds(dedupMs), listed) : null;
         source = decapsulating ?? source;
         using var session = CaptureSession.Create(source, effective, snaplen, ring, new PipelineSettings { FrameLimit = count, Hardware = "VirtCapture offline" }, TimeProvider.System, NullLogger.Instance);
         session.Pipeline.AddAnnotator(new Vm.AnnouncementAnnotator(Vm.HypervisorFamilies.Default));

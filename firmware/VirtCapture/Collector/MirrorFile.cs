@@ -10,8 +10,13 @@ internal static class MirrorFile
     /// A file of raw mirror traffic as its sessions: found by a first pass, each an interface. A file without mirror
     /// traffic is a one-line user error.
     /// </summary>
-    public static DecapsulatingFrameSource Decapsulate(string input, IFrameSource source, TimeSpan dedupWindow = default)
+    public static DecapsulatingFrameSource Decapsulate(string input, IFrameSource source, TimeSpan dedupWindow = default, IReadOnlyList<MirrorSession>? only = null)
     {
+        if (only is { Count: > 0 })
+        {
+            return new DecapsulatingFrameSource(source, only, dedupWindow: dedupWindow);
+        }
+
         IReadOnlyList<MirrorSession> sessions;
         MirrorCounters found;
         try
@@ -34,4 +39,9 @@ internal static class MirrorFile
 
         return new DecapsulatingFrameSource(source, sessions, dedupWindow: dedupWindow);
     }
+
+    /// <summary>Sessions named on the command line, each KIND-ID@SOURCE; a wrong one is a one-line error naming it.</summary>
+    public static IReadOnlyList<MirrorSession> Sessions(IEnumerable<string> names, string option) =>
+        [.. names.Select(n => MirrorSession.TryParse(n, out var session) ? session
+            : throw new UserErrorException($"{option} {n}: not KIND-ID@SOURCE with KIND one of erspan1, erspan2, erspan3, gre, vxlan, geneve and SOURCE an address or any"))];
 }

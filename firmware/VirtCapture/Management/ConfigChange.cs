@@ -68,7 +68,7 @@ internal sealed class ConfigChange
     }
 
     /// <summary>A change of the capture's filter, snaplen and VMs (POST /api/capture/start).</summary>
-    public static ConfigChange ForStart(string? filter, int? snaplen, IReadOnlyList<string?>? vms, CaptureOptions current)
+    public static ConfigChange ForStart(string? filter, int? snaplen, IReadOnlyList<string?>? vms, CaptureOptions current, IReadOnlyList<string?>? sessions = null)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         if (filter is not null)
@@ -89,6 +89,24 @@ internal sealed class ConfigChange
             }
 
             values["Capture:Vms"] = vms.Select(v => v!).ToList();
+        }
+
+        if (sessions is not null)
+        {
+            if (!current.IsCollector)
+            {
+                throw new UserErrorException("sessions: this box is not a collector of mirror sessions (Capture:Collector is set where it is installed)");
+            }
+
+            foreach (var session in sessions)
+            {
+                if (session is null || !Collector.MirrorSession.TryParse(session, out _))
+                {
+                    throw new UserErrorException($"sessions: '{session ?? "null"}' is not KIND-ID@SOURCE with KIND one of erspan1, erspan2, erspan3, gre, vxlan, geneve and SOURCE an address or any");
+                }
+            }
+
+            values["Capture:Collector:Sessions"] = sessions.Select(s => s!).ToList();
         }
 
         return new ConfigChange(Apply(values, current), null, values);
@@ -137,6 +155,7 @@ internal sealed class ConfigChange
                 "Capture:Filter" => capture! with { Filter = (string)value },
                 "Capture:Snaplen" => capture! with { Snaplen = (int)value },
                 "Capture:Vms" => capture! with { Vms = [.. (List<string>)value] },
+                "Capture:Collector:Sessions" => capture! with { Collector = capture.Collector! with { Sessions = [.. (List<string>)value] } },
                 _ => capture,
             };
         }

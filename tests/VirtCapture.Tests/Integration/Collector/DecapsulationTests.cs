@@ -157,6 +157,23 @@ public sealed class DecapsulationTests : IDisposable
     }
 
     [Fact]
+    public void Session_picks_the_sessions_recorded_and_the_rest_are_counted()
+    {
+        var raw = _dir.File("raw.pcap");
+        Assert.Equal(0, Run.Program("/usr/bin/python3", Script, raw).ExitCode);
+        var output = _dir.File("two.pcapng");
+        var run = Firmware.Run("capture", "-r", raw, "-w", output, "--decap", "--session", "vxlan-5001@10.0.0.8", "--session", "erspan2-7@any");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        // Interfaces in the order listed; the frames in the order they came.
+        Assert.Equal(["1\tERSPAN II session 7 from any sender", "0\tVXLAN VNI 5001 from 10.0.0.8"], Tshark.Fields(output, null, "frame.interface_id", "frame.interface_description").Distinct());
+        Assert.Equal(6, Tshark.Count(output));
+        Assert.Contains("2 mirror sessions", run.StdErr, StringComparison.Ordinal);
+        var wrong = Firmware.Run("capture", "-r", raw, "-w", output, "--decap", "--session", "vxlan-5001");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--session vxlan-5001: not KIND-ID@SOURCE", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_capture_filter_applies_to_the_inner_frame()
     {
         var raw = _dir.File("raw.pcap");

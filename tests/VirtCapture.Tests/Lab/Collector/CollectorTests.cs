@@ -53,9 +53,19 @@ public sealed class CollectorTests : IDisposable
 
         Assert.Matches("virtcapture_collector_frames\\{kind=\"unlisted\"\\} [1-9][0-9]*", _lab.Api("GET", "/metrics"));
         Stop(tcpdump);
-        firmware.Stop();
 
-        var file = Assert.Single(_lab.Files());
+        // The start request picks the sessions: the capture goes on in a new file with VNI 5002 only.
+        Assert.Contains("not KIND-ID@SOURCE", _lab.Api("POST", "/api/capture/start", "{\"sessions\":[\"vxlan-5002\"]}"), StringComparison.Ordinal);
+        Assert.Contains("\"capturing\"", _lab.Api("POST", "/api/capture/start", "{\"sessions\":[\"vxlan-5002@192.0.2.1\"]}"), StringComparison.Ordinal);
+        _lab.Exec("host", "ping", "-c", "4", "-i", "0.05", "-W", "1", "172.17.0.2");
+        Thread.Sleep(800);
+        firmware.Stop();
+        var files = _lab.Files();
+        Assert.Equal(2, files.Length);
+        Assert.Equal(["VXLAN VNI 5002 from 192.0.2.1"], Tshark.Fields(files[1], null, "frame.interface_description").Distinct());
+        Assert.Equal(4, Tshark.Count(files[1], "icmp.type == 8 and ip.dst == 172.17.0.2"));
+
+        var file = files[0];
         Tshark.AssertReadsCleanly(file);
         Assert.Equal(["VXLAN VNI 5001 from 192.0.2.1"], Tshark.Fields(file, null, "frame.interface_description").Distinct());
         Assert.Equal(20, Tshark.Count(file, "icmp.type == 8 and ip.src == 172.16.0.1 and ip.dst == 172.16.0.2"));
