@@ -61,6 +61,7 @@ lab: deps build
 
 bench-live: deps build
 	@bash tests/bench/bench-live.sh
+	@FLOOD=erspan3 CAPTURES="virtcapture-collector tcpdump dumpcap" bash tests/bench/bench-live.sh
 
 # The management API against a large ring (FILES × FILE_MB, default 60 × 50 MB): start, file list, time window.
 bench-ring: deps build

@@ -2,6 +2,8 @@
 # make bench-live: in the lab, trafgen floods port A with 64-byte frames at full speed; the firmware (each backend),
 # tcpdump and dumpcap capture the same flood in turn. Prints frames sent and recorded, loss, CPU time of the
 # capture process per 100k frames recorded, and peak RSS. A benchmark, not a test: it asserts nothing.
+# FLOOD=erspan3: the flood is 64-byte frames mirrored in ERSPAN III to the collector's address (built by Scapy);
+# virtcapture-collector records the mirrored frames, tcpdump and dumpcap the raw stream they came in.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FRAMES=${FRAMES:-3000000}
@@ -20,6 +22,20 @@ cat > "$out/config/appsettings.json" <<JSON
 { "Capture": { "Mode": "Monitor", "Ports": [ { "Name": "A", "Interface": "a0" } ], "RingMB": $RING_MB, "BufferMB": 16 },
   "Storage": { "FileSizeMB": 1000, "MinFreePercent": 0, "FsyncIntervalMs": 1000 } }
 JSON
+FLOOD=${FLOOD:-flood64}
+flood_cfg=hardware/lab/traffic/flood64.cfg
+if [ "$FLOOD" = erspan3 ]; then
+  flood_cfg=$out/erspan3.cfg
+  mac=$(ip -n "$lab-box" -br link show a0 | awk '{print $3}')
+  /usr/bin/python3 - "$flood_cfg" "$mac" <<'PY'
+import sys
+from scapy.all import Ether, IP, GRE, Raw
+from scapy.contrib.erspan import ERSPAN_III
+inner = Ether(src="00:50:56:9a:10:01", dst="00:50:56:9a:20:01") / IP(src="10.1.1.1", dst="10.1.1.2") / Raw(b"x" * 30)
+outer = Ether(src="02:00:00:00:00:01", dst=sys.argv[2]) / IP(src="192.0.2.1", dst="192.0.2.10") / GRE(proto=0x22eb, seqnum_present=1) / ERSPAN_III(session_id=12, gra=1) / inner
+open(sys.argv[1], "w").write("/* ERSPAN III session 12 from 192.0.2.1: a 64-byte frame mirrored (Scapy-built). */\n{ " + ", ".join("0x%02x" % b for b in bytes(outer)) + " }\n")
+PY
+fi
 clk=$(getconf CLK_TCK)
 rx() { ip netns exec "$lab-box" cat /sys/class/net/a0/statistics/rx_packets; }
 
@@ -39,7 +55,7 @@ measure() { # name ready-text output-glob command...
   local start_ticks
   start_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   before=$(rx)
-  ip netns exec "$lab-host" trafgen --dev host0 --conf hardware/lab/traffic/flood64.cfg --num "$FRAMES" --cpus 1 >/dev/null 2>&1
+  ip netns exec "$lab-host" trafgen --dev host0 --conf "$flood_cfg" --num "$FRAMES" --cpus 1 >/dev/null 2>&1
   sleep 2
   after=$(rx)
   local ticks rss
@@ -74,6 +90,8 @@ for run in $(seq 1 "$RUNS"); do
     case $name in
       virtcapture-afpacket) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
         env Capture__Backend=AfPacket Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-collector) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
+        env Capture__Backend=AfPacket Capture__Collector__Port=A Capture__Collector__Address=192.0.2.10/24 Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-libpcap) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
         env Capture__Backend=Libpcap Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       tcpdump) measure "$name" "listening on" "$dir/out.pcap" \
@@ -84,7 +102,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-echo "flood: $FRAMES frames of 64 bytes from trafgen into a0 (ring/buffer $RING_MB MB each), $RUNS rounds"
+echo "flood ($FLOOD): $FRAMES frames of 64 bytes from trafgen into a0$([ "$FLOOD" = erspan3 ] && echo ", each mirrored in ERSPAN III (118 bytes on the wire)") (ring/buffer $RING_MB MB each), $RUNS rounds"
 echo "CPU is utime + stime of the capture process: during the flood (from just before it to 2 s after), and the whole process (start-up included)"
 printf "%-20s %10s %10s %8s %14s %14s %10s\n" capture sent recorded "loss %" "flood ms/100k" "whole ms/100k" "RSS MB"
 sort -s -k1,1 "$out/table"

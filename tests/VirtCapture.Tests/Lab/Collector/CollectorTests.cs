@@ -130,6 +130,21 @@ public sealed class CollectorTests : IDisposable
             sessionBytes = listed.ToDictionary(s => s.Value.GetProperty("description").GetString()!, s => s.Value.GetProperty("bytes").GetInt64());
         }
 
+        // The web page shows each session with its counters (headless Chromium in the box's namespace).
+        var pageCheck = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../web/sessions-check.mjs"));
+        var page = _lab.Exec("box", "node", pageCheck, $"http://127.0.0.1:{_lab.ApiPort}", File.ReadAllText(_lab.TokenFile).Trim());
+        Assert.True(page.ExitCode == 0, page.StdErr);
+        using (var seen = System.Text.Json.JsonDocument.Parse(page.StdOut.Trim().Split('\n')[^1]))
+        {
+            Assert.False(seen.RootElement.TryGetProperty("error", out var error), $"in the browser: {error}");
+            Assert.True(seen.RootElement.GetProperty("visible").GetBoolean());
+            var rows = seen.RootElement.GetProperty("sessions").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToArray()).ToArray();
+            Assert.Equal(["erspan3-12@10.0.0.6", "gre-77@10.0.0.7", "vxlan-5001@10.0.0.8", "geneve-6001@10.0.0.9"], rows.Select(r => r[0]));
+            Assert.All(rows, r => Assert.Equal("3", r[2]));
+            Assert.Equal("1", rows[3][6]);
+            Assert.Contains("8 of unlisted sessions", seen.RootElement.GetProperty("totals").GetString(), StringComparison.Ordinal);
+        }
+
         var metrics = _lab.Api("GET", "/metrics");
         Assert.Contains("virtcapture_collector_session_frames{session=\"geneve-6001@10.0.0.9\",kind=\"malformed\"} 1", metrics, StringComparison.Ordinal);
 
