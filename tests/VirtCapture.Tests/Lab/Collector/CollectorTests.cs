@@ -171,6 +171,10 @@ public sealed class CollectorTests : IDisposable
             "--Capture:Collector:Address=192.0.2.10/24", "--Storage:FileDurationSeconds=1");
         firmware.WaitFor("Capture started");
         var from = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        // A live stream open from before the first session: it declares each one as it comes too.
+        var live = Path.Combine(_lab.Captures, "..", _lab.Name + "-live.pcapng");
+        using var stream = Run.Start("ip", ["netns", "exec", $"{_lab.Name}-box", "curl", "-sN", "--max-time", "9", "-o", live, "-H", $"Authorization: Bearer {File.ReadAllText(_lab.TokenFile).Trim()}", $"http://127.0.0.1:{_lab.ApiPort}/api/live"]);
+        Thread.Sleep(500);
         // The same traffic twice, a rotation apart: the first file declares each session as it arrives (after frames
         // of the others), the next files declare them all in their headers, in the order found.
         for (var round = 0; round < 2; round++)
@@ -179,6 +183,8 @@ public sealed class CollectorTests : IDisposable
             Assert.True(send.ExitCode == 0, send.StdErr);
             Thread.Sleep(2200);
         }
+
+        Assert.True(stream.WaitForExit(15_000), "the live stream ends at curl's --max-time");
 
         var window = _lab.Name + "-window.pcapng";
         _lab.Download($"/api/packets?from={from}&to={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}", Path.Combine(_lab.Captures, "..", window));
@@ -224,6 +230,13 @@ public sealed class CollectorTests : IDisposable
         Assert.Equal([.. found.Order(StringComparer.Ordinal)], Tshark.Fields(extract, null, "frame.interface_description").Distinct().Order(StringComparer.Ordinal));
         File.Delete(copy);
         File.Delete(extract);
+
+        // The live stream (cut by curl's time limit, perhaps inside a block: tshark reads what precedes the cut).
+        var streamed = Run.Program("tshark", "-r", live, "-Y", "udp.dstport == 2000", "-T", "fields", "-e", "frame.interface_description");
+        var streamedSessions = streamed.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([.. found.Order(StringComparer.Ordinal)], streamedSessions.Distinct().Order(StringComparer.Ordinal));
+        Assert.InRange(streamedSessions.Length, 22, 44);
+        File.Delete(live);
     }
 
     [RootFact]
