@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 iputils-ping netcat-openbsd curl ethtool procps bc chromium openssl gcc libc6-dev python3-scapy
+APT_PACKAGES := libpcap0.8 libpcap0.8-dev tshark tcpdump netsniff-ng iproute2 iputils-ping netcat-openbsd curl ethtool procps bc chromium openssl gcc libc6-dev python3-scapy mosquitto mosquitto-clients
 BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet

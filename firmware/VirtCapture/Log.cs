@@ -92,6 +92,15 @@ internal static partial class Log
     [LoggerMessage(6002, LogLevel.Information, "Mirror session {Session} ({Description}) found: recorded as interface {Interface}")]
     public static partial void SessionFound(ILogger logger, string session, string description, int @interface);
 
+    [LoggerMessage(7000, LogLevel.Information, "Fleet: connected to {Broker} ({When} time)")]
+    public static partial void FleetConnected(ILogger logger, string broker, string when);
+
+    [LoggerMessage(7001, LogLevel.Warning, "Fleet: broker {Broker} unreachable: {Reason}; the capture goes on, events wait (retrying)")]
+    public static partial void FleetUnreachable(ILogger logger, string broker, string reason);
+
+    [LoggerMessage(7002, LogLevel.Information, "Fleet: {Text}")]
+    public static partial void FleetNote(ILogger logger, string text);
+
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);
 

@@ -10,6 +10,7 @@ root.Subcommands.Add(CaptureCommand.Build());
 root.Subcommands.Add(RepairCommand.Build());
 root.Subcommands.Add(TokenCommand.Build());
 root.Subcommands.Add(InventoryCommand.Build());
+root.Subcommands.Add(FleetCommand.Build());
 root.SetAction((result, _) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray()));
 
 var parse = root.Parse(args);

@@ -44,6 +44,7 @@ internal static class RunCommand
         _ = app.Services.GetRequiredService<IOptions<PanelOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<Vm.VmOptions>>().Value;
+        _ = Fleet.FleetCredentials.Read(app.Services.GetRequiredService<IOptions<Fleet.FleetOptions>>().Value.CredentialsFile);
         _ = app.Services.GetRequiredService<GpioDriver>();
         _ = app.Services.GetRequiredService<TokenStore>();
         _ = app.Services.GetRequiredService<Vm.VmObserver>();

@@ -69,6 +69,12 @@ internal sealed class CaptureService : IHostedService, IDisposable
     /// <summary>Raised when a capture's data path is built, before it starts: observers attach here and miss nothing.</summary>
     public event Action<CaptureSession>? SessionCreated;
 
+    /// <summary>
+    /// Something the engineer would want to know happened (a MARK, the capture starting or stopping, a fault, a mirror
+    /// session moving): the kind and one line. Raised on the thread that did it; handlers must not block.
+    /// </summary>
+    public event Action<string, string>? Noted;
+
     /// <summary>When the service started.</summary>
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -117,6 +123,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
             // The box stays up (and reachable) with the fault shown, rather than restarting in a loop.
             Fault = e.Message;
             Log.CaptureCannotStart(_log, e.Message);
+            Noted?.Invoke("fault", e.Message);
             return false;
         }
     }
@@ -184,12 +191,14 @@ internal sealed class CaptureService : IHostedService, IDisposable
                 {
                     var text = $"{now.Kind} now from {now.Address}, was {was.Address}";
                     Log.SessionSenderChanged(_log, text);
+                    Noted?.Invoke("session", text);
                     pipeline.AddComment(text, port);
                 };
             }
 
             SessionCreated?.Invoke(_session);
             _session.Start();
+            Noted?.Invoke("capture", "capture started");
         }
     }
 
@@ -218,6 +227,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
 
             var summary = session.Pipeline.Error is { } e ? $"after an error: {e.Message}" : $"{session.Pipeline.Ring.Finished.Count} files in {_storage.Directory}";
             Log.CaptureStopped(_log, summary);
+            Noted?.Invoke("capture", "capture stopped: " + summary);
             session.Dispose();
         }
         finally
@@ -249,8 +259,19 @@ internal sealed class CaptureService : IHostedService, IDisposable
             Protection.Protect(_time.GetUtcNow().UtcDateTime, session.Pipeline.Ring.CurrentPath, session.Pipeline.Ring.Finished);
         }
 
+        Noted?.Invoke("mark", $"MARK {n}");
+
         Log.Marked(_log, n, session is null ? "no capture is running" : $"protected: {string.Join(", ", Protection.Names)}");
         return n;
+    }
+
+    /// <summary>Protects the files of the last minutes and the current one from the ring, as a MARK does.</summary>
+    public void ProtectRecent()
+    {
+        if (_session is { } session)
+        {
+            Protection.Protect(_time.GetUtcNow().UtcDateTime, session.Pipeline.Ring.CurrentPath, session.Pipeline.Ring.Finished);
+        }
     }
 
     /// <summary>The box now: the one read of the capture, its counters, links and disk that everything shows.</summary>

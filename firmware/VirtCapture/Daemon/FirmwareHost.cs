@@ -84,6 +84,9 @@ internal static class FirmwareHost
         builder.Services.AddSingleton<IValidateOptions<Vm.VmOptions>, Vm.VmOptionsValidator>();
         builder.Services.AddSingleton<Vm.VmObserver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Vm.VmObserver>());
+        builder.Services.AddOptions<Fleet.FleetOptions>().Bind(builder.Configuration.GetSection(Fleet.FleetOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Fleet.FleetOptions>, Fleet.FleetOptionsValidator>();
+        builder.Services.AddHostedService<Fleet.FleetService>();
         builder.Services.AddOpenApi();
         var app = builder.Build();
         app.UseTokenAuthentication(app.Services.GetRequiredService<TokenStore>(), app.Services.GetRequiredService<FailedLogins>());

@@ -25,6 +25,7 @@ public sealed class NativeLayoutTests : IDisposable
             #include <linux/if_packet.h>
             #include <pcap/pcap.h>
             #include <sys/statvfs.h>
+            #include <sys/timex.h>
             #define P(t, f) printf(#t "." #f " %zu\n", offsetof(struct t, f))
             int main(void) {
               P(tpacket3_hdr, tp_next_offset); P(tpacket3_hdr, tp_sec); P(tpacket3_hdr, tp_nsec);
@@ -35,6 +36,7 @@ public sealed class NativeLayoutTests : IDisposable
               printf("tpacket_block_desc.offset_to_first_pkt %zu\n", offsetof(struct tpacket_block_desc, hdr.bh1.offset_to_first_pkt));
               P(pcap_pkthdr, ts); P(pcap_pkthdr, caplen); P(pcap_pkthdr, len);
               P(statvfs, f_frsize); P(statvfs, f_blocks); P(statvfs, f_bavail); printf("statvfs.size %zu\n", sizeof(struct statvfs));
+              P(timex, esterror); P(timex, status); P(timex, tai); printf("timex.size %zu\n", sizeof(struct timex));
               return 0;
             }
             """);
@@ -62,6 +64,10 @@ public sealed class NativeLayoutTests : IDisposable
         Assert.Equal(c["statvfs.f_blocks"], Offset<StatvfsBuffer>(nameof(StatvfsBuffer.Blocks)));
         Assert.Equal(c["statvfs.f_bavail"], Offset<StatvfsBuffer>(nameof(StatvfsBuffer.BlocksAvailable)));
         Assert.Equal(c["statvfs.size"], Marshal.SizeOf<StatvfsBuffer>());
+        Assert.Equal(c["timex.esterror"], Offset<Timex>(nameof(Timex.EstimatedError)));
+        Assert.Equal(c["timex.status"], Offset<Timex>(nameof(Timex.Status)));
+        Assert.Equal(c["timex.tai"], Offset<Timex>(nameof(Timex.Tai)));
+        Assert.Equal(c["timex.size"], Marshal.SizeOf<Timex>());
     }
 
     private static int Offset<T>(string field) => (int)Marshal.OffsetOf<T>(field);

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using MQTTnet;
+using MQTTnet.Protocol;
+using VirtCapture.Fleet;
+
+namespace VirtCapture.Cli;
+
+/// <summary>
+/// <c>virtcapture fleet follow|unfollow MAC</c>, <c>fleet vms</c>, <c>fleet boxes</c>: the site's followed VMs and boxes,
+/// through the broker of <c>Fleet:Broker</c> (or <c>--broker</c>).
+/// </summary>
+internal static class FleetCommand
+{
+    public static Command Build()
+    {
+        var broker = new Option<string>("--broker") { Description = "the broker, mqtt://HOST[:PORT] or mqtts://… (default: Fleet:Broker)" };
+        var site = new Option<string>("--site") { Description = "the site (default: Fleet:Site)" };
+        var credentials = new Option<string>("--credentials") { Description = "file with user:password, mode 0600 (default: Fleet:CredentialsFile)" };
+        var mac = new Argument<string>("MAC") { Description = "the VM's MAC address" };
+        var follow = new Command("follow", "Follow a VM across the site: every box that sees it records it and says where it is") { mac };
+        var unfollow = new Command("unfollow", "Stop following a VM") { mac };
+        var vms = new Command("vms", "Where every followed VM is, and the box that last saw it");
+        var boxes = new Command("boxes", "The site's boxes: online or not, state, clock");
+        var command = new Command("fleet", "The site's boxes through their MQTT broker") { follow, unfollow, vms, boxes };
+        command.Options.Add(broker);
+        command.Options.Add(site);
+        command.Options.Add(credentials);
+        broker.Recursive = true;
+        site.Recursive = true;
+        credentials.Recursive = true;
+        FleetOptions Options(ParseResult r) => Resolve(r.GetValue(broker), r.GetValue(site), r.GetValue(credentials));
+        follow.SetAction((r, cancel) => Follow(Options(r), r.GetValue(mac)!, true, cancel));
+        unfollow.SetAction((r, cancel) => Follow(Options(r), r.GetValue(mac)!, false, cancel));
+        vms.SetAction((r, cancel) => ListAsync(Options(r), "vm", cancel));
+        boxes.SetAction((r, cancel) => ListAsync(Options(r), "state", cancel));
+        return command;
+    }
+
+    private static FleetOptions Resolve(string? broker, string? site, string? credentials)
+    {
+        var configuration = new ConfigurationBuilder();
+        RunCommand.AddSources(configuration, []);
+        var options = configuration.Build().GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new FleetOptions();
+        options = options with
+        {
+            Broker = broker ?? options.Broker,
+            Site = site ?? options.Site,
+            CredentialsFile = credentials ?? options.CredentialsFile,
+        };
+        if (!options.Enabled)
+        {
+            throw new UserErrorException("fleet: no broker: give --broker mqtt://HOST:PORT or set Fleet:Broker");
+        }
+
+        return new FleetOptionsValidator().Validate(null, options) is { Failed: true } invalid
+            ? throw new UserErrorException(invalid.Failures!.First())
+            : options;
+    }
+
+    private static async Task<int> Follow(FleetOptions options, string mac, bool follow, CancellationToken cancel)
+    {
+        if (!Vm.Mac.TryParse(mac, out var bytes))
+        {
+            throw new UserErrorException($"fleet {(follow ? "follow" : "unfollow")}: '{mac}' is not a MAC address");
+        }
+
+        mac = Vm.Mac.Format(bytes);
+        using var client = await ConnectAsync(options, cancel).ConfigureAwait(false);
+        var topics = new FleetTopics(options.Site, "cli");
+        // Retained: a box that comes online later, or reconnects, learns it too. An empty retained message clears it.
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.Followed(mac)).WithPayload(follow ? Encoding.UTF8.GetBytes(mac) : [])
+            .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancel).ConfigureAwait(false);
+        await client.DisconnectAsync(cancellationToken: cancel).ConfigureAwait(false);
+        Console.WriteLine(follow ? $"following {mac} on site {options.Site}" : $"no longer following {mac} on site {options.Site}");
+        return 0;
+    }
+
+    // Retained messages arrive at once after subscribing; a short quiet spell means all have come.
+    private static async Task<int> ListAsync(FleetOptions options, string what, CancellationToken cancel)
+    {
+        using var client = await ConnectAsync(options, cancel).ConfigureAwait(false);
+        var topics = new FleetTopics(options.Site, "cli");
+        var received = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var last = DateTime.UtcNow;
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            lock (received)
+            {
+                received[e.ApplicationMessage.Topic] = e.ApplicationMessage.Payload.IsEmpty ? string.Empty : Encoding.UTF8.GetString(e.ApplicationMessage.Payload);
+                last = DateTime.UtcNow;
+            }
+
+            return Task.CompletedTask;
+        };
+        await client.SubscribeAsync(what == "vm" ? topics.AllLocations : topics.AllStates, MqttQualityOfServiceLevel.AtLeastOnce, cancel).ConfigureAwait(false);
+        if (what == "vm")
+        {
+            await client.SubscribeAsync(topics.AllFollowed, MqttQualityOfServiceLevel.AtLeastOnce, cancel).ConfigureAwait(false);
+        }
+
+        var started = DateTime.UtcNow;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(3) && DateTime.UtcNow - last < TimeSpan.FromMilliseconds(500) || DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500))
+        {
+            await Task.Delay(100, cancel).ConfigureAwait(false);
+        }
+
+        await client.DisconnectAsync(cancellationToken: cancel).ConfigureAwait(false);
+        lock (received)
+        {
+            foreach (var (topic, payload) in received.Where(p => p.Value.Length > 0))
+            {
+                Console.WriteLine(what == "vm" ? DescribeVm(topic, payload) : DescribeBox(topic, payload));
+            }
+        }
+
+        return 0;
+    }
+
+    private static string DescribeVm(string topic, string payload)
+    {
+        if (topic.Contains("/follow/", StringComparison.Ordinal))
+        {
+            return $"{FleetTopics.Last(topic)}  followed";
+        }
+
+        var at = JsonSerializer.Deserialize(payload, FleetJsonContext.Default.VmLocation)!;
+        return $"{at.Mac}  on box {at.Box}, port {at.Port}{(at.Vlan > 0 ? $", VLAN {at.Vlan}" : string.Empty)}, since {at.Time:yyyy-MM-dd HH:mm:ss.fff} ({at.How})";
+    }
+
+    private static string DescribeBox(string topic, string payload)
+    {
+        var state = JsonSerializer.Deserialize(payload, FleetJsonContext.Default.FleetState)!;
+        var clock = state.Clock is { } c ? $", clock {(c.Synchronized ? "synchronised" : "NOT synchronised")} ({c.Source})" : string.Empty;
+        return $"{state.Box}  {(state.Online ? "online" : "OFFLINE")}{(state.State is null ? string.Empty : ", " + state.State)}{clock}{(state.ManagementUrl is null ? string.Empty : ", " + state.ManagementUrl)}";
+    }
+
+    private static async Task<IMqttClient> ConnectAsync(FleetOptions options, CancellationToken cancel)
+    {
+        var broker = FleetBroker.TryParse(options.Broker)!;
+        var client = new MqttClientFactory().CreateMqttClient();
+        var builder = new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId($"virtcapture-cli-{Environment.ProcessId}").WithTimeout(TimeSpan.FromSeconds(5));
+        if (FleetCredentials.Read(options.CredentialsFile) is { } credentials)
+        {
+            builder = builder.WithCredentials(credentials.User, credentials.Password);
+        }
+
+        if (broker.Tls)
+        {
+            builder = builder.WithTlsOptions(o => o.UseTls());
+        }
+
+        try
+        {
+            var result = await client.ConnectAsync(builder.Build(), cancel).ConfigureAwait(false);
+            return result.ResultCode == MqttClientConnectResultCode.Success
+                ? client
+                : throw new UserErrorException($"fleet: the broker {options.Broker} refused the connection: {result.ResultCode}");
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+        {
+            client.Dispose();
+            throw new UserErrorException($"fleet: cannot reach the broker {options.Broker}: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MQTTnet;
+
+namespace VirtCapture.Tests.Integration.Fleet;
+
+/// <summary>
+/// Boxes on a real Mosquitto broker, seen as a fleet tool sees them: birth and Will, counters, events, inventory,
+/// commands with MQTT 5 response topics, credentials, a broker restart, and a followed VM moving between boxes.
+/// </summary>
+public sealed class FleetTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_box_is_born_retained_publishes_counters_events_and_vms_and_its_will_says_offline_when_killed()
+    {
+        using var broker = new MosquittoBroker();
+        using var box = new FleetBox(broker, "h1");
+        using var fleet = MqttWatcher.Connect(broker.Port);
+        var state = fleet.WaitFor(box.Topic("state"), s => s.GetProperty("online").GetBoolean() && s.GetProperty("state").GetString() == "capturing", "online and capturing");
+        Assert.Equal("h1", state.GetProperty("box").GetString());
+        Assert.Equal(2, state.GetProperty("ports").GetArrayLength());
+        var clock = state.GetProperty("clock");
+        Assert.True(clock.TryGetProperty("synchronized", out _) && clock.GetProperty("source").GetString()!.Length > 0);
+
+        fleet.WaitFor(box.Topic("status"), s => s.GetProperty("ports")[0].GetProperty("counters").GetProperty("received").GetInt64() > 0, "counters moving");
+        fleet.WaitFor(box.Topic("events"), e => e.GetProperty("kind").GetString() == "announced" && e.GetProperty("mac").GetString()!.Length == 17, "a VM announcement");
+        fleet.WaitFor(box.Topic("vms"), v => v.GetArrayLength() >= 6, "the simulated board's VMs");
+
+        // A tool that connects later still finds the box and its inventory: both are retained.
+        using (var late = MqttWatcher.Connect(broker.Port))
+        {
+            late.WaitFor(box.Topic("state"), s => s.GetProperty("online").GetBoolean(), "the retained state", seconds: 5);
+            late.WaitFor(box.Topic("vms"), v => v.GetArrayLength() >= 6, "the retained inventory", seconds: 5);
+        }
+
+        var killed = DateTime.UtcNow;
+        box.Process.KillHard();
+        fleet.WaitFor(box.Topic("state"), s => !s.GetProperty("online").GetBoolean(), "the Will: offline", seconds: 10);
+        var offlineAfter = fleet.ArrivalOf(box.Topic("state"), s => !s.GetProperty("online").GetBoolean()) - killed;
+        // Keep-alive 2 s: the broker gives up on a silent client after 1.5 times that.
+        Assert.True(offlineAfter <= TimeSpan.FromSeconds(3.5), $"offline {offlineAfter.TotalSeconds:F1} s after the kill");
+    }
+
+    [Fact]
+    public void Commands_are_answered_on_their_response_topic_and_the_broker_wants_the_fleet_credentials()
+    {
+        using var broker = new MosquittoBroker("fleet", "s3cret-Fleet");
+        var credentials = _dir.File("fleet.credentials");
+        File.WriteAllText(credentials, "fleet:s3cret-Fleet\n");
+        File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var box = new FleetBox(broker, "h1", credentials: credentials);
+        using var fleet = MqttWatcher.Connect(broker.Port, user: "fleet", password: "s3cret-Fleet");
+        fleet.WaitFor(box.Topic("state"), s => s.GetProperty("online").GetBoolean(), "online");
+
+        var mark = fleet.Command(box.Topic("cmd/mark"));
+        Assert.True(mark.GetProperty("ok").GetBoolean());
+        Assert.Equal("MARK 1", mark.GetProperty("detail").GetString());
+        fleet.WaitFor(box.Topic("events"), e => e.GetProperty("kind").GetString() == "mark", "the MARK event");
+        var stop = fleet.Command(box.Topic("cmd/stop"));
+        Assert.Equal("idle", stop.GetProperty("state").GetString());
+        fleet.WaitFor(box.Topic("state"), s => s.GetProperty("state").GetString() == "idle", "the state after stop");
+        Assert.Equal("capturing", fleet.Command(box.Topic("cmd/start")).GetProperty("state").GetString());
+        var wrong = fleet.Command(box.Topic("cmd/reboot"));
+        Assert.False(wrong.GetProperty("ok").GetBoolean());
+        Assert.StartsWith("unknown command 'reboot'", wrong.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("follow: the payload must be a VM's MAC address", fleet.Command(box.Topic("cmd/follow"), "nonsense").GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // Without the credentials nobody gets in, so nobody can command the box.
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, MqttWatcher.Refusal(broker.Port, null, null));
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, MqttWatcher.Refusal(broker.Port, "fleet", "guess"));
+
+        // Credentials others can read are refused at start, in one line.
+        File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var refused = Firmware.Run(new Dictionary<string, string> { ["Fleet__Broker"] = broker.Url, ["Fleet__CredentialsFile"] = credentials, ["VIRTCAPTURE_CONFIG_DIR"] = _dir.File("none") }, "run");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains($"Fleet:CredentialsFile {credentials} is readable by others: chmod 600", Assert.Single(refused.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broker_restart_is_survived_and_the_events_of_the_outage_come_after_it()
+    {
+        using var broker = new MosquittoBroker();
+        using var box = new FleetBox(broker, "h1");
+        using (var fleet = MqttWatcher.Connect(broker.Port))
+        {
+            fleet.WaitFor(box.Topic("state"), s => s.GetProperty("online").GetBoolean(), "online");
+        }
+
+        broker.Stop();
+        box.Process.WaitFor("Fleet: broker mqtt://127.0.0.1:", TimeSpan.FromSeconds(15));
+        // While the broker is away the box goes on capturing, and a MARK happens.
+        Assert.Contains("unreachable", box.Process.Output, StringComparison.Ordinal);
+        Assert.Equal(200, box.Post("/api/sim/buttons/mark", "{\"action\":\"press\"}"));
+
+        broker.Start();
+        using var after = MqttWatcher.Connect(broker.Port);
+        after.WaitFor(box.Topic("state"), s => s.GetProperty("online").GetBoolean(), "online again after the restart", seconds: 40);
+        after.WaitFor(box.Topic("events"), e => e.GetProperty("kind").GetString() == "mark", "the MARK made during the outage", seconds: 20);
+        Assert.Contains("(again time)", box.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_followed_vm_is_seen_where_it_is_and_its_migration_to_another_box_is_one_event()
+    {
+        const string Vm = "00:50:56:9a:10:02";
+        using var broker = new MosquittoBroker();
+        using var fleet = MqttWatcher.Connect(broker.Port);
+        var follow = Firmware.Run("fleet", "follow", Vm.ToUpperInvariant(), "--broker", broker.Url, "--site", "lab");
+        Assert.True(follow.ExitCode == 0, follow.StdErr);
+        Assert.Contains($"following {Vm} on site lab", follow.StdOut, StringComparison.Ordinal);
+
+        using var h1 = new FleetBox(broker, "h1");
+        fleet.WaitFor(h1.Topic("events"), e => e.GetProperty("kind").GetString() == "seen" && e.GetProperty("mac").GetString() == Vm, "h1 sees the followed VM");
+        fleet.WaitFor($"virtcapture/lab/vm/{Vm}", l => l.GetProperty("box").GetString() == "h1", "its location: h1");
+        Assert.True(File.Exists(Path.Combine(h1.Captures, ".protected")), "h1 protects the files holding the followed VM");
+
+        // The VM is live-migrated to h2's host: its announcement (RARP, built by Scapy) arrives there.
+        var rarp = _dir.File("rarp.pcap");
+        var made = Run.Program("/usr/bin/python3", "-c", $"""
+            import sys, time
+            from scapy.all import Ether, ARP, IP, UDP, Raw, wrpcap
+            now = time.time()
+            frames = [Ether(src="{Vm}", dst="ff:ff:ff:ff:ff:ff", type=0x8035) / ARP(op=3, hwsrc="{Vm}", hwdst="{Vm}", psrc="0.0.0.0", pdst="0.0.0.0")]
+            frames += [Ether(src="{Vm}", dst="00:50:56:9a:20:01") / IP(src="10.10.0.12", dst="10.10.0.1") / UDP(dport=2000) / Raw(b"x" * 40) for i in range(5)]
+            for i, f in enumerate(frames):
+                f.time = now + i * 0.01
+            wrpcap(sys.argv[1], frames)
+            """, rarp);
+        Assert.True(made.ExitCode == 0, made.StdErr);
+        using var h2 = new FleetBox(broker, "h2", replay: rarp);
+        var moved = fleet.WaitFor(h2.Topic("events"), e => e.GetProperty("kind").GetString() == "moved", "the migration event");
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(moved.GetProperty("text").GetString()!, $"^VM {Vm} moved from box h1 to box h2 at [0-9:.]+ \\(RARP\\)$"), moved.GetProperty("text").GetString());
+        fleet.WaitFor($"virtcapture/lab/vm/{Vm}", l => l.GetProperty("box").GetString() == "h2" && l.GetProperty("how").GetString() == "RARP", "its location: h2");
+
+        var vms = Firmware.Run("fleet", "vms", "--broker", broker.Url, "--site", "lab");
+        Assert.True(vms.ExitCode == 0, vms.StdErr);
+        // h2 replays a classic pcap: its one port is if0.
+        Assert.Contains($"{Vm}  on box h2, port if0, since ", vms.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{Vm}  followed", vms.StdOut, StringComparison.Ordinal);
+        // h1 still carries the VM's old traffic in this simulation: that does not claim it back (no ping-pong).
+        Assert.DoesNotContain(fleet.On(h1.Topic("events")), e => e.Contains("\"kind\":\"moved\"", StringComparison.Ordinal));
+        var boxes = Firmware.Run("fleet", "boxes", "--broker", broker.Url, "--site", "lab");
+        Assert.Contains("h1  online", boxes.StdOut, StringComparison.Ordinal);
+        Assert.Contains("h2  online", boxes.StdOut, StringComparison.Ordinal);
+    }
+}
