@@ -24,7 +24,14 @@ internal static class FleetCommand
         var unfollow = new Command("unfollow", "Stop following a VM") { mac };
         var vms = new Command("vms", "Where every followed VM is, and the box that last saw it");
         var boxes = new Command("boxes", "The site's boxes: online or not, state, clock");
-        var command = new Command("fleet", "The site's boxes through their MQTT broker") { follow, unfollow, vms, boxes };
+        var vm = new Option<string[]>("--vm") { Description = "the frames of this VM (MAC; repeatable)" };
+        var filter = new Option<string>("--filter") { Description = "capture filter (tcpdump syntax) applied by each box" };
+        var from = new Option<string>("--from") { Description = "start of the window (RFC 3339 or epoch seconds)", Required = true };
+        var to = new Option<string>("--to") { Description = "end of the window (RFC 3339 or epoch seconds)", Required = true };
+        var write = new Option<string>("-w") { Description = "pcapng file to write (- for standard output)", Required = true };
+        var tokenFile = new Option<string>("--token-file") { Description = "the API token the boxes share (default: Management:TokenFile)" };
+        var packets = new Command("packets", "One time-ordered capture of a window from every online box, one interface per box and port") { vm, filter, from, to, write, tokenFile };
+        var command = new Command("fleet", "The site's boxes through their MQTT broker") { follow, unfollow, vms, boxes, packets };
         command.Options.Add(broker);
         command.Options.Add(site);
         command.Options.Add(credentials);
@@ -36,6 +43,7 @@ internal static class FleetCommand
         unfollow.SetAction((r, cancel) => Follow(Options(r), r.GetValue(mac)!, false, cancel));
         vms.SetAction((r, cancel) => ListAsync(Options(r), "vm", cancel));
         boxes.SetAction((r, cancel) => ListAsync(Options(r), "state", cancel));
+        packets.SetAction((r, cancel) => PacketsAsync(Options(r), r.GetValue(vm) ?? [], r.GetValue(filter), r.GetValue(from)!, r.GetValue(to)!, r.GetValue(write)!, r.GetValue(tokenFile), cancel));
         return command;
     }
 
@@ -78,11 +86,59 @@ internal static class FleetCommand
         return 0;
     }
 
-    // Retained messages arrive at once after subscribing; a short quiet spell means all have come.
     private static async Task<int> ListAsync(FleetOptions options, string what, CancellationToken cancel)
     {
-        using var client = await ConnectAsync(options, cancel).ConfigureAwait(false);
         var topics = new FleetTopics(options.Site, "cli");
+        var received = await RetainedAsync(options, what == "vm" ? [topics.AllLocations, topics.AllFollowed] : [topics.AllStates], cancel).ConfigureAwait(false);
+        foreach (var (topic, payload) in received)
+        {
+            Console.WriteLine(what == "vm" ? DescribeVm(topic, payload) : DescribeBox(topic, payload));
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> PacketsAsync(FleetOptions options, string[] vms, string? filter, string from, string to, string output, string? tokenFile, CancellationToken cancel)
+    {
+        if (vms.Length > 0 && !string.IsNullOrEmpty(filter))
+        {
+            throw new UserErrorException("fleet packets: give --vm or --filter, not both");
+        }
+
+        var expression = vms.Length > 0 ? Vm.VmSelection.Filter(null, vms, "--vm").Recorded : filter ?? string.Empty;
+        var configuration = new ConfigurationBuilder();
+        RunCommand.AddSources(configuration, []);
+        var tokenPath = tokenFile ?? configuration.Build()["Management:TokenFile"] ?? new Configuration.ManagementOptions().TokenFile;
+        if (!File.Exists(tokenPath))
+        {
+            throw new UserErrorException($"fleet packets: no API token at {tokenPath} (--token-file)");
+        }
+
+        var topics = new FleetTopics(options.Site, "cli");
+        var boxes = (await RetainedAsync(options, [topics.AllStates], cancel).ConfigureAwait(false))
+            .Select(p => JsonSerializer.Deserialize(p.Value, FleetJsonContext.Default.FleetState)!)
+            .Select(s => new FleetBoxAddress(s.Box, s.Online, s.ManagementUrl, s.Clock)).ToList();
+        if (boxes.Count == 0)
+        {
+            throw new UserErrorException($"fleet packets: no box of site {options.Site} on {options.Broker}");
+        }
+
+        var query = $"from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}&filter={Uri.EscapeDataString(expression)}";
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var merge = new FleetPacketMerge(http, File.ReadAllText(tokenPath).Trim());
+        await using (var stream = output == "-" ? Console.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            await merge.WriteAsync(boxes, query, stream, cancel).ConfigureAwait(false);
+        }
+
+        Console.Error.WriteLine($"virtcapture: {merge.Frames} frames from {boxes.Count - merge.Failures.Count} of {boxes.Count} boxes{(merge.Failures.Count > 0 ? "; missing: " + string.Join("; ", merge.Failures) : string.Empty)}");
+        return merge.Failures.Count > 0 ? 3 : 0;
+    }
+
+    // Retained messages arrive at once after subscribing; a short quiet spell means all have come.
+    private static async Task<SortedDictionary<string, string>> RetainedAsync(FleetOptions options, string[] filters, CancellationToken cancel)
+    {
+        using var client = await ConnectAsync(options, cancel).ConfigureAwait(false);
         var received = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var last = DateTime.UtcNow;
         client.ApplicationMessageReceivedAsync += e =>
@@ -95,14 +151,13 @@ internal static class FleetCommand
 
             return Task.CompletedTask;
         };
-        await client.SubscribeAsync(what == "vm" ? topics.AllLocations : topics.AllStates, MqttQualityOfServiceLevel.AtLeastOnce, cancel).ConfigureAwait(false);
-        if (what == "vm")
+        foreach (var filter in filters)
         {
-            await client.SubscribeAsync(topics.AllFollowed, MqttQualityOfServiceLevel.AtLeastOnce, cancel).ConfigureAwait(false);
+            await client.SubscribeAsync(filter, MqttQualityOfServiceLevel.AtLeastOnce, cancel).ConfigureAwait(false);
         }
 
         var started = DateTime.UtcNow;
-        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(3) && DateTime.UtcNow - last < TimeSpan.FromMilliseconds(500) || DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500))
+        while (DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500) || (DateTime.UtcNow - started < TimeSpan.FromSeconds(3) && DateTime.UtcNow - last < TimeSpan.FromMilliseconds(500)))
         {
             await Task.Delay(100, cancel).ConfigureAwait(false);
         }
@@ -110,13 +165,8 @@ internal static class FleetCommand
         await client.DisconnectAsync(cancellationToken: cancel).ConfigureAwait(false);
         lock (received)
         {
-            foreach (var (topic, payload) in received.Where(p => p.Value.Length > 0))
-            {
-                Console.WriteLine(what == "vm" ? DescribeVm(topic, payload) : DescribeBox(topic, payload));
-            }
+            return new SortedDictionary<string, string>(received.Where(p => p.Value.Length > 0).ToDictionary(), StringComparer.Ordinal);
         }
-
-        return 0;
     }
 
     private static string DescribeVm(string topic, string payload)

@@ -32,15 +32,18 @@ internal sealed class FleetService : BackgroundService
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
     // The last announcement of every VM (bounded by the inventory's size): a follow that arrives after it still says how.
     private readonly ConcurrentDictionary<string, string> _announcements = new(StringComparer.Ordinal);
+    private readonly string? _managementUrl;
     private FleetConnection? _connection;
     private long _lost;
     private long _lostTold;
     private string _vmsSignature = string.Empty;
     private string? _lastActivity;
 
-    public FleetService(IOptions<FleetOptions> options, CaptureService capture, Vm.VmObserver vms, ILogger<FleetService> log)
+    public FleetService(IOptions<FleetOptions> options, IOptions<Configuration.ManagementOptions> management, CaptureService capture, Vm.VmObserver vms, ILogger<FleetService> log)
     {
         _options = options.Value;
+        // Without Fleet:ManagementUrl the box's own first URL: right on one machine; a site sets the routable one.
+        _managementUrl = _options.ManagementUrl.Length > 0 ? _options.ManagementUrl : management.Value.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         _capture = capture;
         _vms = vms;
         _log = log;
@@ -362,7 +365,7 @@ internal sealed class FleetService : BackgroundService
             clock = null;
         }
 
-        var state = new FleetState(true, _topics.Box, Version, _capture.Capture.Mode, now.Activity.ToString().ToLowerInvariant(), Ports(now), _options.ManagementUrl.Length > 0 ? _options.ManagementUrl : null, clock, DateTimeOffset.UtcNow);
+        var state = new FleetState(true, _topics.Box, Version, _capture.Capture.Mode, now.Activity.ToString().ToLowerInvariant(), Ports(now), _managementUrl, clock, DateTimeOffset.UtcNow);
         return Message(_topics.State, Json(state, FleetJsonContext.Default.FleetState), retain: true, qos: MqttQualityOfServiceLevel.AtLeastOnce);
     }
 

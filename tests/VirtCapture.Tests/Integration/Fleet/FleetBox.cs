@@ -5,8 +5,9 @@ internal sealed class FleetBox : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public FleetBox(MosquittoBroker broker, string box, string? replay = null, string? credentials = null, params string[] settings)
+    public FleetBox(MosquittoBroker broker, string box, string? replay = null, string? credentials = null, string? token = null, params string[] settings)
     {
+        TokenFile = token ?? _dir.File("token");
         Name = box;
         var environment = new Dictionary<string, string>
         {
@@ -16,7 +17,7 @@ internal sealed class FleetBox : IDisposable
             ["Storage__Directory"] = _dir.File("captures"),
             ["Storage__FsyncIntervalMs"] = "200",
             ["Management__Urls"] = Url,
-            ["Management__TokenFile"] = _dir.File("token"),
+            ["Management__TokenFile"] = TokenFile,
             ["Fleet__Broker"] = broker.Url,
             ["Fleet__Site"] = "lab",
             ["Fleet__Box"] = box,
@@ -33,13 +34,16 @@ internal sealed class FleetBox : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The API token's file (shared by a fleet's boxes when given).</summary>
+    public string TokenFile { get; }
+
     /// <summary>The box's management API.</summary>
     public string Url { get; } = FreePort.HttpUrl();
 
     /// <summary>POSTs to the box's API with its token (curl), returning the HTTP status.</summary>
     public int Post(string path, string body)
     {
-        var token = File.ReadAllText(_dir.File("token")).Trim();
+        var token = File.ReadAllText(TokenFile).Trim();
         var result = Run.Program("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json", "-d", body, Url + path);
         return int.Parse(result.StdOut.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -147,4 +147,57 @@ public sealed class FleetTests : IDisposable
         Assert.Contains("h1  online", boxes.StdOut, StringComparison.Ordinal);
         Assert.Contains("h2  online", boxes.StdOut, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Fleet_packets_merges_every_box_window_in_time_order_and_names_a_box_that_is_missing()
+    {
+        const string Vm = "00:50:56:9a:10:02";
+        using var broker = new MosquittoBroker();
+        using var fleet = MqttWatcher.Connect(broker.Port);
+        using var h1 = new FleetBox(broker, "h1");
+        fleet.WaitFor(h1.Topic("state"), s => s.GetProperty("online").GetBoolean(), "h1 online");
+        // The boxes of a fleet share the API token the query uses.
+        using var h2 = new FleetBox(broker, "h2", token: h1.TokenFile);
+        using var h3 = new FleetBox(broker, "h3", token: h1.TokenFile);
+        fleet.WaitFor(h2.Topic("state"), s => s.GetProperty("online").GetBoolean() && s.GetProperty("managementUrl").GetString() == h2.Url, "h2 online with its URL");
+        fleet.WaitFor(h3.Topic("state"), s => s.GetProperty("online").GetBoolean(), "h3 online");
+        h3.Process.KillHard();
+        fleet.WaitFor(h3.Topic("state"), s => !s.GetProperty("online").GetBoolean(), "h3 offline");
+        var from = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 30;
+        Thread.Sleep(1500);
+        var to = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var merged = _dir.File("merged.pcapng");
+        var run = Firmware.Run("fleet", "packets", "--vm", Vm, "--from", $"{from}", "--to", $"{to}", "-w", merged, "--token-file", h1.TokenFile, "--broker", broker.Url, "--site", "lab");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("from 2 of 3 boxes; missing: h3: it is offline", run.StdErr, StringComparison.Ordinal);
+        Tshark.AssertReadsCleanly(merged);
+        // The notes: a warning for each box whose clock its state calls unsynchronised (as this machine's may be), then h3.
+        var warnings = new[] { h1, h2 }
+            .Select(b => (b.Name, Clock: fleet.WaitFor(b.Topic("state"), s => s.GetProperty("online").GetBoolean(), "its state").GetProperty("clock")))
+            .Where(b => !b.Clock.GetProperty("synchronized").GetBoolean())
+            .Select(b => $"VirtCapture fleet: box {b.Name}'s clock is NOT synchronised ({b.Clock.GetProperty("source").GetString()}): its frames may be out of order against the other boxes'");
+        Assert.Equal([.. warnings, "VirtCapture fleet: box h3 is missing from this capture: it is offline"], Tshark.Fields(merged, "frame.comment", "frame.comment"));
+
+        // Exactly the union of what each box answers for the same window and VM, each frame under its box and port.
+        var expected = new List<string>();
+        foreach (var box in new[] { h1, h2 })
+        {
+            var own = _dir.File($"{box.Name}.pcapng");
+            var token = File.ReadAllText(box.TokenFile).Trim();
+            Assert.Equal(0, Run.Program("curl", "-sf", "-o", own, "-H", $"Authorization: Bearer {token}", $"{box.Url}/api/packets?from={from}&to={to}&filter=ether%20host%20{Vm}").ExitCode);
+            expected.AddRange(Tshark.Fields(own, "eth", "frame.time_epoch", "frame.interface_name", "frame.len", "eth.src", "ip.id").Select(l => $"{box.Name} port {l.Split('\t')[1]}|{l}"));
+        }
+
+        var actual = Tshark.Fields(merged, "eth", "frame.time_epoch", "frame.interface_name", "frame.len", "eth.src", "ip.id");
+        Assert.True(expected.Count > 10, $"the VM's frames on both boxes ({expected.Count})");
+        Assert.Equal(expected.Select(e => e.Split('|')[0] + "|" + Drop(e.Split('|')[1], 1)).Order(StringComparer.Ordinal), actual.Select(l => l.Split('\t')[1] + "|" + Drop(l, 1)).Order(StringComparer.Ordinal));
+        var times = actual.Select(l => decimal.Parse(l.Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(times.Zip(times.Skip(1)).All(p => p.First <= p.Second), "the merged frames are in time order");
+        Assert.Equal(["h1 port A", "h1 port B", "h2 port A", "h2 port B"], actual.Select(l => l.Split('\t')[1]).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(Tshark.Fields(merged, "eth", "frame.interface_description").Distinct(), d => Assert.Matches("^box h[12]: simulated port [AB] .*; clock (NOT )?synchronised \\(.+, estimated error [0-9]+ µs\\)$", d));
+    }
+
+    // The line without its field number `field` (the interface name, which the merge renames).
+    private static string Drop(string line, int field) => string.Join('\t', line.Split('\t').Where((_, i) => i != field));
 }
