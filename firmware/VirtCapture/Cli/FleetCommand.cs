@@ -31,7 +31,11 @@ internal static class FleetCommand
         var write = new Option<string>("-w") { Description = "pcapng file to write (- for standard output)", Required = true };
         var tokenFile = new Option<string>("--token-file") { Description = "the API token the boxes share (default: Management:TokenFile)" };
         var packets = new Command("packets", "One time-ordered capture of a window from every online box, one interface per box and port") { vm, filter, from, to, write, tokenFile };
-        var command = new Command("fleet", "The site's boxes through their MQTT broker") { follow, unfollow, vms, boxes, packets };
+        var loadBoxes = new Option<int>("--boxes") { Description = "simulated boxes", DefaultValueFactory = _ => 500 };
+        var loadRate = new Option<double>("--rate") { Description = "events per box per second", DefaultValueFactory = _ => 1 };
+        var loadSeconds = new Option<int>("--seconds") { Description = "how long to measure", DefaultValueFactory = _ => 20 };
+        var load = new Command("load", "Size a broker: simulated boxes (the box's own client code) publish events; prints their latency") { loadBoxes, loadRate, loadSeconds };
+        var command = new Command("fleet", "The site's boxes through their MQTT broker") { follow, unfollow, vms, boxes, packets, load };
         command.Options.Add(broker);
         command.Options.Add(site);
         command.Options.Add(credentials);
@@ -43,6 +47,7 @@ internal static class FleetCommand
         unfollow.SetAction((r, cancel) => Follow(Options(r), r.GetValue(mac)!, false, cancel));
         vms.SetAction((r, cancel) => ListAsync(Options(r), "vm", cancel));
         boxes.SetAction((r, cancel) => ListAsync(Options(r), "state", cancel));
+        load.SetAction((r, cancel) => LoadAsync(Options(r), r.GetValue(loadBoxes), r.GetValue(loadRate), r.GetValue(loadSeconds), cancel));
         packets.SetAction((r, cancel) => PacketsAsync(Options(r), r.GetValue(vm) ?? [], r.GetValue(filter), r.GetValue(from)!, r.GetValue(to)!, r.GetValue(write)!, r.GetValue(tokenFile), cancel));
         return command;
     }
@@ -133,6 +138,21 @@ internal static class FleetCommand
 
         Console.Error.WriteLine($"virtcapture: {merge.Frames} frames from {boxes.Count - merge.Failures.Count} of {boxes.Count} boxes{(merge.Failures.Count > 0 ? "; missing: " + string.Join("; ", merge.Failures) : string.Empty)}");
         return merge.Failures.Count > 0 ? 3 : 0;
+    }
+
+    private static async Task<int> LoadAsync(FleetOptions options, int boxes, double rate, int seconds, CancellationToken cancel)
+    {
+        if (boxes is < 1 or > 20_000 || rate is <= 0 or > 1000 || seconds is < 1 or > 3600)
+        {
+            throw new UserErrorException("fleet load: --boxes 1 to 20000, --rate above 0 to 1000, --seconds 1 to 3600");
+        }
+
+        var (latencies, sent) = await FleetLoad.RunAsync(FleetBroker.TryParse(options.Broker)!, FleetCredentials.Read(options.CredentialsFile), options.Site, boxes, rate, TimeSpan.FromSeconds(seconds), cancel).ConfigureAwait(false);
+        latencies.Sort();
+        double At(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{boxes} boxes x {rate} events/s for {seconds} s: {sent} sent, {latencies.Count} received ({sent - latencies.Count} missing), latency median {At(0.5):F1} ms, p99 {At(0.99):F1} ms, max {(latencies.Count > 0 ? latencies[^1] : double.NaN):F1} ms"));
+        return 0;
     }
 
     // Retained messages arrive at once after subscribing; a short quiet spell means all have come.

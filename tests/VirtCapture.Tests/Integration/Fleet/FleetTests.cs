@@ -113,24 +113,21 @@ public sealed class FleetTests : IDisposable
         Assert.True(follow.ExitCode == 0, follow.StdErr);
         Assert.Contains($"following {Vm} on site lab", follow.StdOut, StringComparison.Ordinal);
 
-        using var h1 = new FleetBox(broker, "h1");
+        // Replays, not the simulated board: its traffic announces VMs now and then, which would (rightly) claim the VM
+        // back for h1 at a moment the test does not choose.
+        var onH1 = _dir.File("on-h1.pcap");
+        Scapy(onH1, $"""[Ether(src="{Vm}", dst="00:50:56:9a:20:01") / IP(src="10.10.0.12", dst="10.10.0.1") / UDP(dport=2000) / Raw(b"x" * 40) for i in range(5)]""");
+        using var h1 = new FleetBox(broker, "h1", replay: onH1);
         fleet.WaitFor(h1.Topic("events"), e => e.GetProperty("kind").GetString() == "seen" && e.GetProperty("mac").GetString() == Vm, "h1 sees the followed VM");
         fleet.WaitFor($"virtcapture/lab/vm/{Vm}", l => l.GetProperty("box").GetString() == "h1", "its location: h1");
         Assert.True(File.Exists(Path.Combine(h1.Captures, ".protected")), "h1 protects the files holding the followed VM");
 
         // The VM is live-migrated to h2's host: its announcement (RARP, built by Scapy) arrives there.
         var rarp = _dir.File("rarp.pcap");
-        var made = Run.Program("/usr/bin/python3", "-c", $"""
-            import sys, time
-            from scapy.all import Ether, ARP, IP, UDP, Raw, wrpcap
-            now = time.time()
-            frames = [Ether(src="{Vm}", dst="ff:ff:ff:ff:ff:ff", type=0x8035) / ARP(op=3, hwsrc="{Vm}", hwdst="{Vm}", psrc="0.0.0.0", pdst="0.0.0.0")]
-            frames += [Ether(src="{Vm}", dst="00:50:56:9a:20:01") / IP(src="10.10.0.12", dst="10.10.0.1") / UDP(dport=2000) / Raw(b"x" * 40) for i in range(5)]
-            for i, f in enumerate(frames):
-                f.time = now + i * 0.01
-            wrpcap(sys.argv[1], frames)
-            """, rarp);
-        Assert.True(made.ExitCode == 0, made.StdErr);
+        Scapy(rarp, $"""
+            [Ether(src="{Vm}", dst="ff:ff:ff:ff:ff:ff", type=0x8035) / ARP(op=3, hwsrc="{Vm}", hwdst="{Vm}", psrc="0.0.0.0", pdst="0.0.0.0")]
+              + [Ether(src="{Vm}", dst="00:50:56:9a:20:01") / IP(src="10.10.0.12", dst="10.10.0.1") / UDP(dport=2000) / Raw(b"x" * 40) for i in range(5)]
+            """);
         using var h2 = new FleetBox(broker, "h2", replay: rarp);
         var moved = fleet.WaitFor(h2.Topic("events"), e => e.GetProperty("kind").GetString() == "moved", "the migration event");
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(moved.GetProperty("text").GetString()!, $"^VM {Vm} moved from box h1 to box h2 at [0-9:.]+ \\(RARP\\)$"), moved.GetProperty("text").GetString());
@@ -146,6 +143,21 @@ public sealed class FleetTests : IDisposable
         var boxes = Firmware.Run("fleet", "boxes", "--broker", broker.Url, "--site", "lab");
         Assert.Contains("h1  online", boxes.StdOut, StringComparison.Ordinal);
         Assert.Contains("h2  online", boxes.StdOut, StringComparison.Ordinal);
+    }
+
+    // Frames built by Scapy (a Python list expression over Ether, ARP, IP, UDP, Raw), stamped from now on, into a pcap.
+    private static void Scapy(string file, string frames)
+    {
+        var made = Run.Program("/usr/bin/python3", "-c", $"""
+            import sys, time
+            from scapy.all import Ether, ARP, IP, UDP, Raw, wrpcap
+            frames = ({frames.Trim()})
+            now = time.time()
+            for i, f in enumerate(frames):
+                f.time = now + i * 0.01
+            wrpcap(sys.argv[1], frames)
+            """, file);
+        Assert.True(made.ExitCode == 0, made.StdErr);
     }
 
     [Fact]

@@ -171,10 +171,23 @@ public sealed class CollectorTests : IDisposable
             "--Capture:Collector:Address=192.0.2.10/24", "--Storage:FileDurationSeconds=1");
         firmware.WaitFor("Capture started");
         var from = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        // A live stream open from before the first session: it declares each one as it comes too.
+        // A live stream open from before the first session: it declares each one as it comes too. The capture starts
+        // before the management port listens: wait for the port first.
+        var listening = Stopwatch.StartNew();
+        while (_lab.Exec("box", "curl", "-sf", "-o", "/dev/null", $"http://127.0.0.1:{_lab.ApiPort}/health").ExitCode != 0 && listening.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            Thread.Sleep(100);
+        }
+
         var live = Path.Combine(_lab.Captures, "..", _lab.Name + "-live.pcapng");
-        using var stream = Run.Start("ip", ["netns", "exec", $"{_lab.Name}-box", "curl", "-sN", "--max-time", "9", "-o", live, "-H", $"Authorization: Bearer {File.ReadAllText(_lab.TokenFile).Trim()}", $"http://127.0.0.1:{_lab.ApiPort}/api/live"]);
-        Thread.Sleep(500);
+        using var stream = Run.Start("ip", ["netns", "exec", $"{_lab.Name}-box", "curl", "-sN", "--max-time", "12", "-o", live, "-H", $"Authorization: Bearer {File.ReadAllText(_lab.TokenFile).Trim()}", $"http://127.0.0.1:{_lab.ApiPort}/api/live"]);
+        // The stream's section header comes as soon as the box has taken the client on: from then on it sees everything.
+        var subscribed = Stopwatch.StartNew();
+        while (!(File.Exists(live) && new FileInfo(live).Length > 0) && subscribed.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(50);
+        }
+
         // The same traffic twice, a rotation apart: the first file declares each session as it arrives (after frames
         // of the others), the next files declare them all in their headers, in the order found.
         for (var round = 0; round < 2; round++)
@@ -184,7 +197,7 @@ public sealed class CollectorTests : IDisposable
             Thread.Sleep(2200);
         }
 
-        Assert.True(stream.WaitForExit(15_000), "the live stream ends at curl's --max-time");
+        Assert.True(stream.WaitForExit(20_000), "the live stream ends at curl's --max-time");
 
         var window = _lab.Name + "-window.pcapng";
         _lab.Download($"/api/packets?from={from}&to={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}", Path.Combine(_lab.Captures, "..", window));
