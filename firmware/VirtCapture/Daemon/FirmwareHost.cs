@@ -86,7 +86,8 @@ internal static class FirmwareHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Vm.VmObserver>());
         builder.Services.AddOptions<Fleet.FleetOptions>().Bind(builder.Configuration.GetSection(Fleet.FleetOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Fleet.FleetOptions>, Fleet.FleetOptionsValidator>();
-        builder.Services.AddHostedService<Fleet.FleetService>();
+        builder.Services.AddSingleton<Fleet.FleetService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetService>());
         builder.Services.AddOpenApi();
         var app = builder.Build();
         app.UseTokenAuthentication(app.Services.GetRequiredService<TokenStore>(), app.Services.GetRequiredService<FailedLogins>());

@@ -29,6 +29,10 @@ internal sealed class FleetService : BackgroundService
     private readonly ConcurrentDictionary<string, bool> _followed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, VmLocation> _locations = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<VmLocation> _pendingLocations = new();
+    private readonly ConcurrentDictionary<string, FleetState> _boxes = new(StringComparer.Ordinal);
+    // Where each followed VM has been, oldest first, at most HistoryLength places each.
+    private readonly ConcurrentDictionary<string, List<VmLocation>> _history = new(StringComparer.Ordinal);
+    private const int HistoryLength = 50;
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
     // The last announcement of every VM (bounded by the inventory's size): a follow that arrives after it still says how.
     private readonly ConcurrentDictionary<string, string> _announcements = new(StringComparer.Ordinal);
@@ -94,6 +98,7 @@ internal sealed class FleetService : BackgroundService
             .WithTopicFilter(_topics.Commands, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.AllFollowed, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.AllLocations, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.AllStates, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         await client.SubscribeAsync(subscribe, cancel).ConfigureAwait(false);
         await client.PublishAsync(StateMessage(), cancel).ConfigureAwait(false);
@@ -236,6 +241,14 @@ internal sealed class FleetService : BackgroundService
             if (payload.Length > 0 && JsonSerializer.Deserialize(payload, FleetJsonContext.Default.VmLocation) is { } location)
             {
                 _locations[FleetTopics.Last(topic)] = location;
+                Remember(location);
+            }
+        }
+        else if (topic.EndsWith("/state", StringComparison.Ordinal) && topic.StartsWith(_topics.Site + "/", StringComparison.Ordinal))
+        {
+            if (payload.Length > 0 && JsonSerializer.Deserialize(payload, FleetJsonContext.Default.FleetState) is { } state)
+            {
+                _boxes[state.Box] = state;
             }
         }
         else if (topic.StartsWith(_topics.Root + "/cmd/", StringComparison.Ordinal))
@@ -248,6 +261,57 @@ internal sealed class FleetService : BackgroundService
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
             await _connection!.TryPublishAsync(answer, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The site as this box sees it: followed VMs with where they are and have been, and the boxes.</summary>
+    public FleetView View() => new(
+        _options.Enabled,
+        _connection?.IsConnected ?? false,
+        _options.Site,
+        _topics.Box,
+        [.. _followed.Keys.Order(StringComparer.Ordinal).Select(mac => new FollowedVm(mac, _locations.GetValueOrDefault(mac), History(mac)))],
+        [.. _boxes.Values.OrderBy(b => b.Box, StringComparer.Ordinal).Select(b => new FleetBoxView(b.Box, b.Online, b.State, b.ManagementUrl, b.Clock))]);
+
+    /// <summary>The site's boxes for a fleet query.</summary>
+    public IReadOnlyList<FleetBoxAddress> Boxes => [.. _boxes.Values.OrderBy(b => b.Box, StringComparer.Ordinal).Select(b => new FleetBoxAddress(b.Box, b.Online, b.ManagementUrl, b.Clock))];
+
+    /// <summary>Follows (or stops following) a VM across the site: a retained message every box reads.</summary>
+    /// <returns>False when the broker is not reachable now.</returns>
+    public Task<bool> FollowAsync(string mac, bool follow) =>
+        _connection is { } connection
+            ? connection.TryPublishAsync(Message(_topics.Followed(mac), follow ? Encoding.UTF8.GetBytes(mac) : [], retain: true, qos: MqttQualityOfServiceLevel.AtLeastOnce), CancellationToken.None)
+            : Task.FromResult(false);
+
+    private IReadOnlyList<VmLocation> History(string mac)
+    {
+        if (!_history.TryGetValue(mac, out var places))
+        {
+            return [];
+        }
+
+        lock (places)
+        {
+            return [.. places];
+        }
+    }
+
+    // A new place (another box, port or VLAN) is a step in the VM's history; the same place again is not.
+    private void Remember(VmLocation location)
+    {
+        var places = _history.GetOrAdd(location.Mac, _ => []);
+        lock (places)
+        {
+            if (places.Count > 0 && places[^1] is var last && last.Box == location.Box && last.Port == location.Port && last.Vlan == location.Vlan)
+            {
+                return;
+            }
+
+            places.Add(location);
+            if (places.Count > HistoryLength)
+            {
+                places.RemoveAt(0);
+            }
         }
     }
 

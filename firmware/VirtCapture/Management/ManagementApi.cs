@@ -21,6 +21,7 @@ internal static class ManagementApi
         Endpoints.FileEndpoints.Map(api);
         Endpoints.PacketEndpoints.Map(api);
         Endpoints.VmEndpoints.Map(api);
+        Endpoints.FleetEndpoints.Map(api);
         Endpoints.SimEndpoints.Map(api);
     }
 }

@@ -207,7 +207,53 @@ public sealed class FleetTests : IDisposable
         var times = actual.Select(l => decimal.Parse(l.Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.True(times.Zip(times.Skip(1)).All(p => p.First <= p.Second), "the merged frames are in time order");
         Assert.Equal(["h1 port A", "h1 port B", "h2 port A", "h2 port B"], actual.Select(l => l.Split('\t')[1]).Distinct().Order(StringComparer.Ordinal));
+        // Any box answers the same query over HTTP, with the same frames.
+        var viaApi = _dir.File("via-api.pcapng");
+        Assert.Equal(0, Run.Program("curl", "-sf", "-o", viaApi, "-H", $"Authorization: Bearer {File.ReadAllText(h2.TokenFile).Trim()}", $"{h2.Url}/api/fleet/packets?vm={Vm}&from={from}&to={to}").ExitCode);
+        Assert.Equal(actual, Tshark.Fields(viaApi, "eth", "frame.time_epoch", "frame.interface_name", "frame.len", "eth.src", "ip.id"));
         Assert.All(Tshark.Fields(merged, "eth", "frame.interface_description").Distinct(), d => Assert.Matches("^box h[12]: simulated port [AB] .*; clock (NOT )?synchronised \\(.+, estimated error [0-9]+ µs\\)$", d));
+    }
+
+    [Fact]
+    public void The_web_page_follows_a_vm_and_shows_where_it_is_and_has_been()
+    {
+        const string Vm = "00:50:56:9a:10:02";
+        using var broker = new MosquittoBroker();
+        using var fleet = MqttWatcher.Connect(broker.Port);
+        var onH1 = _dir.File("on-h1.pcap");
+        Scapy(onH1, $"""[Ether(src="{Vm}", dst="00:50:56:9a:20:01") / IP(src="10.10.0.12", dst="10.10.0.1") / UDP(dport=2000) / Raw(b"x" * 40) for i in range(5)]""");
+        using var h1 = new FleetBox(broker, "h1", replay: onH1);
+        fleet.WaitFor(h1.Topic("state"), s => s.GetProperty("online").GetBoolean(), "h1 online");
+
+        var seen = Page(h1, Vm, "h1");
+        Assert.Equal("mac: a VM's MAC address, got 'not-a-mac'", seen.GetProperty("followError").GetString());
+        Assert.Contains("this box h1, broker connected", seen.GetProperty("site").GetString(), StringComparison.Ordinal);
+        // The page's follow is the site's retained follow message (its payload the MAC).
+        var published = Stopwatch.StartNew();
+        while (!fleet.On($"virtcapture/lab/follow/{Vm}").Contains(Vm) && published.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(50);
+        }
+
+        Assert.Contains(Vm, fleet.On($"virtcapture/lab/follow/{Vm}"));
+
+        var rarp = _dir.File("rarp.pcap");
+        Scapy(rarp, $"""[Ether(src="{Vm}", dst="ff:ff:ff:ff:ff:ff", type=0x8035) / ARP(op=3, hwsrc="{Vm}", hwdst="{Vm}", psrc="0.0.0.0", pdst="0.0.0.0")]""");
+        using var h2 = new FleetBox(broker, "h2", replay: rarp, token: h1.TokenFile);
+        var moved = Page(h1, Vm, "h2");
+        var row = moved.GetProperty("followed").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToArray()).Single(r => r[0] == Vm);
+        Assert.Equal(["h2 port if0", "RARP", "h1 → h2"], [row[1], row[3], row[4]]);
+        Assert.Equal(["h1", "h2"], moved.GetProperty("boxes").EnumerateArray().Select(b => b[0].GetString()!));
+    }
+
+    private static JsonElement Page(FleetBox box, string mac, string wantBox)
+    {
+        var script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../web/fleet-check.mjs"));
+        var run = Run.Program("node", [script, box.Url, File.ReadAllText(box.TokenFile).Trim(), mac, wantBox], TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var seen = JsonDocument.Parse(run.Lines.Last()).RootElement.Clone();
+        Assert.False(seen.TryGetProperty("error", out var error), $"in the browser: {error}");
+        return seen;
     }
 
     // The line without its field number `field` (the interface name, which the merge renames).
