@@ -8,7 +8,7 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet lab publish image clean
+.PHONY: deps restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet fleet lab publish image clean
 
 RID ?= linux-arm64
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
@@ -62,6 +62,10 @@ lab: deps build
 bench-live: deps build
 	@bash tests/bench/bench-live.sh
 	@FLOOD=erspan3 CAPTURES="virtcapture-collector tcpdump dumpcap" bash tests/bench/bench-live.sh
+
+# A site of three simulated boxes on a Mosquitto of its own (Ctrl+C stops it).
+fleet: deps build
+	bash hardware/fleet/fleet.sh
 
 # 500 simulated boxes on one Mosquitto: event latency and broker CPU at 1 and 10 events per box per second.
 bench-fleet: deps build

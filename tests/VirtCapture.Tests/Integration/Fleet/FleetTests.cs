@@ -246,6 +246,23 @@ public sealed class FleetTests : IDisposable
         Assert.Equal(["h1", "h2"], moved.GetProperty("boxes").EnumerateArray().Select(b => b[0].GetString()!));
     }
 
+    [Fact]
+    public void A_vm_scoped_box_adds_a_followed_vm_to_its_kernel_filter_within_a_second()
+    {
+        const string Vm = "00:50:56:9a:10:02";
+        using var broker = new MosquittoBroker();
+        using var fleet = MqttWatcher.Connect(broker.Port);
+        using var h1 = new FleetBox(broker, "h1", settings: ["--Capture:Vms:0=00:50:56:9a:10:01"]);
+        fleet.WaitFor(h1.Topic("state"), s => s.GetProperty("online").GetBoolean() && s.GetProperty("state").GetString() == "capturing", "h1 capturing one VM");
+        Assert.Equal(0, Firmware.Run("fleet", "follow", Vm, "--broker", broker.Url, "--site", "lab").ExitCode);
+        var followed = Stopwatch.StartNew();
+        fleet.WaitFor(h1.Topic("events"), e => e.GetProperty("kind").GetString() == "seen" && e.GetProperty("mac").GetString() == Vm, "h1 records the followed VM too");
+        Assert.True(followed.Elapsed < TimeSpan.FromSeconds(5), $"seen {followed.Elapsed.TotalSeconds:F1} s after the follow");
+        var config = Run.Program("curl", "-sf", "-H", $"Authorization: Bearer {File.ReadAllText(h1.TokenFile).Trim()}", $"{h1.Url}/api/config");
+        var vms = JsonDocument.Parse(config.StdOut).RootElement.GetProperty("capture").GetProperty("vms").EnumerateArray().Select(v => v.GetString()!).ToArray();
+        Assert.Equal(["00:50:56:9a:10:01", Vm], vms);
+    }
+
     private static JsonElement Page(FleetBox box, string mac, string wantBox)
     {
         var script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../web/fleet-check.mjs"));
