@@ -68,6 +68,11 @@ public sealed class MqttWatcher : IDisposable
     public DateTime ArrivalOf(string topic, Func<JsonElement, bool> condition) =>
         _messages.First(m => m.Topic == topic && m.Payload.Length > 0 && condition(JsonDocument.Parse(m.Payload).RootElement)).At;
 
+    /// <summary>Publishes a message (QoS 1), as another member of the fleet would.</summary>
+    public void Publish(string topic, string payload, bool retain = false) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()).GetAwaiter().GetResult();
+
     /// <summary>Sends a command the MQTT 5 way (response topic, correlation data) and waits for its answer.</summary>
     public JsonElement Command(string topic, string payload = "", double seconds = 15)
     {
