@@ -44,7 +44,10 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource, ILiveRing
     {
         ArgumentNullException.ThrowIfNull(ports);
         var count = ports.Count;
-        _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(50)).TotalNanoseconds;
+        // libpcap hands a frame over up to its 10 ms block timeout late, then through its own buffer and our staging:
+        // on a loaded box that has taken more than 50 ms (seen in CI: two ports' frames 10 ns apart swapped), so the
+        // window is wider than AF_PACKET's. A frame of a port that is idle waits that long before it is written.
+        _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(250)).TotalNanoseconds;
         _devices = new LibPcapLiveDevice[count];
         _staging = GC.AllocateUninitializedArray<byte>(RegionBytes * count, pinned: true);
         _staged = new FrameRecord[count][];
