@@ -1,19 +1,13 @@
 // Loads a box's web page in headless Chromium, logs in, follows a VM with the page's own form (and tries a wrong
 // MAC first), then waits until the fleet table shows the VM on WANT_BOX. Prints one JSON line of what it saw.
 // usage: node fleet-check.mjs BASE_URL TOKEN MAC WANT_BOX
-import { chromium } from "playwright-core";
+import { launch, logIn } from "./browser.mjs";
 
 const [base, token, mac, wantBox] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const result = {};
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(base + "/");
-  await page.fill("input[name=token]", token);
-  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  const { page } = await logIn(browser, base, token);
   await page.waitForFunction(() => !document.getElementById("fleet").hidden, null, { timeout: 15000 });
   result.site = await page.textContent("#fleet-site");
   await page.fill("#follow-mac", "not-a-mac");

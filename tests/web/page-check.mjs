@@ -1,20 +1,14 @@
 // Loads the box's web page in headless Chromium as a field engineer would: log in with the token, read the state,
 // stop and start the capture with the buttons, and take a screenshot. Prints one JSON line of what it saw.
 // usage: node page-check.mjs BASE_URL TOKEN SCREENSHOT.png
-import { chromium } from "playwright-core";
+import { launch, logIn } from "./browser.mjs";
 
 const [base, token, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const result = {};
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const first = await page.goto(base + "/");
-  result.loginStatus = first.status();
-  await page.fill("input[name=token]", token);
-  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  const { page, status } = await logIn(browser, base, token);
+  result.loginStatus = status;
   await page.waitForFunction(() => document.getElementById("state").textContent.startsWith("capturing"), null, { timeout: 15000 });
   result.stateBefore = await page.textContent("#state");
   result.ledCount = await page.locator(".led").count();

@@ -211,18 +211,7 @@ internal static class FleetCommand
     {
         var broker = FleetBroker.TryParse(options.Broker)!;
         var client = new MqttClientFactory().CreateMqttClient();
-        var builder = new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId($"virtcapture-cli-{Environment.ProcessId}").WithTimeout(TimeSpan.FromSeconds(5));
-        if (FleetCredentials.Read(options.CredentialsFile) is { } credentials)
-        {
-            builder = builder.WithCredentials(credentials.User, credentials.Password);
-        }
-
-        if (broker.Tls)
-        {
-            builder = builder.WithTlsOptions(o => o.UseTls());
-        }
-
+        var builder = broker.Options($"virtcapture-cli-{Environment.ProcessId}", FleetCredentials.Read(options.CredentialsFile));
         try
         {
             var result = await client.ConnectAsync(builder.Build(), cancel).ConfigureAwait(false);

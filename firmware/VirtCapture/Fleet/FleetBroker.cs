@@ -6,6 +6,22 @@ namespace VirtCapture.Fleet;
 /// <param name="Tls">mqtts://.</param>
 internal sealed record FleetBroker(string Host, int Port, bool Tls)
 {
+    /// <summary>The client options every fleet connection starts from: this broker, MQTT 5, the credentials, TLS.</summary>
+    public MQTTnet.MqttClientOptionsBuilder Options(string clientId, FleetCredentials? credentials)
+    {
+        var builder = new MQTTnet.MqttClientOptionsBuilder()
+            .WithTcpServer(Host, Port)
+            .WithClientId(clientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithTimeout(TimeSpan.FromSeconds(5));
+        if (credentials is not null)
+        {
+            builder = builder.WithCredentials(credentials.User, credentials.Password);
+        }
+
+        return Tls ? builder.WithTlsOptions(o => o.UseTls()) : builder;
+    }
+
     /// <summary>Reads mqtt://HOST[:PORT] or mqtts://HOST[:PORT], or null.</summary>
     public static FleetBroker? TryParse(string text)
     {

@@ -23,28 +23,14 @@ internal sealed class FleetConnection : IDisposable
         _log = log;
         _broker = $"{(broker.Tls ? "mqtts" : "mqtt")}://{broker.Host}:{broker.Port}";
         _client = new MqttClientFactory().CreateMqttClient();
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
-            .WithClientId(clientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+        _options = broker.Options(clientId, credentials)
             .WithKeepAlivePeriod(keepAlive)
             .WithCleanStart(true)
             .WithWillTopic(willTopic)
             .WithWillPayload(willPayload)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTimeout(TimeSpan.FromSeconds(5));
-        if (credentials is not null)
-        {
-            builder = builder.WithCredentials(credentials.User, credentials.Password);
-        }
-
-        if (broker.Tls)
-        {
-            builder = builder.WithTlsOptions(o => o.UseTls());
-        }
-
-        _options = builder.Build();
+            .Build();
         _client.ApplicationMessageReceivedAsync += e => Received?.Invoke(e) ?? Task.CompletedTask;
     }
 

@@ -19,11 +19,7 @@ internal static class FleetLoad
         var latencies = new List<double>();
         var seen = new HashSet<(string Topic, long Ticks)>();
         using var listener = new MqttClientFactory().CreateMqttClient();
-        var listenerOptions = new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId($"virtcapture-load-listener-{Environment.ProcessId}");
-        if (credentials is not null)
-        {
-            listenerOptions = listenerOptions.WithCredentials(credentials.User, credentials.Password);
-        }
+        var listenerOptions = broker.Options($"virtcapture-load-listener-{Environment.ProcessId}", credentials);
 
         // The events of the measured window are those stamped inside it, for the sender and the listener alike.
         var window = new long[] { long.MaxValue, long.MaxValue };

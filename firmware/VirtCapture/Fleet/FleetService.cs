@@ -184,7 +184,7 @@ internal sealed class FleetService : BackgroundService
             await connection.TryPublishAsync(StateMessage(), stop).ConfigureAwait(false);
         }
 
-        var status = new FleetStatus(DateTimeOffset.UtcNow, activity, now.Fault, Ports(now), now.DiskFree, now.DiskTotal, now.CurrentFile, Interlocked.Read(ref _lost));
+        var status = new FleetStatus(DateTimeOffset.UtcNow, activity, now.Fault, Management.PortStatuses.Of(now), now.DiskFree, now.DiskTotal, now.CurrentFile, Interlocked.Read(ref _lost));
         await connection.TryPublishAsync(Message(_topics.Status, Json(status, FleetJsonContext.Default.FleetStatus)), stop).ConfigureAwait(false);
 
         var inventory = _vms.Inventory.Snapshot();
@@ -429,14 +429,12 @@ internal sealed class FleetService : BackgroundService
             clock = null;
         }
 
-        var state = new FleetState(true, _topics.Box, Version, _capture.Capture.Mode, now.Activity.ToString().ToLowerInvariant(), Ports(now), _managementUrl, clock, DateTimeOffset.UtcNow);
+        var state = new FleetState(true, _topics.Box, Version, _capture.Capture.Mode, now.Activity.ToString().ToLowerInvariant(), Management.PortStatuses.Of(now), _managementUrl, clock, DateTimeOffset.UtcNow);
         return Message(_topics.State, Json(state, FleetJsonContext.Default.FleetState), retain: true, qos: MqttQualityOfServiceLevel.AtLeastOnce);
     }
 
     private static string? Version => typeof(FleetService).Assembly.GetName().Version?.ToString(3);
 
-    private static PortStatus[] Ports(BoxSnapshot now) => [.. now.Ports.Select(p => new PortStatus(p.Counters.Port, p.Description, new LinkStatus(p.Link.Up, p.Link.SpeedMbps, p.Link.Changes),
-        new CounterStatus(p.Counters.Received, p.Counters.KernelDropped, p.Counters.FilteredOut, p.Counters.Accepted, p.Counters.BufferDropped, p.Counters.Written)))];
 
     // "VM … announced on port A (RARP)": what announced it is the last parenthesis.
     private static string How(string text) =>

@@ -19,8 +19,7 @@ internal static class StatusEndpoints
     private static IResult Status(CaptureService capture, FrontPanel panel, CaptureCatalog catalog, Vm.VmObserver vms, IOptions<Vm.VmOptions> vmOptions)
     {
         var now = capture.Snapshot();
-        var ports = now.Ports.Select(p => new PortStatus(p.Counters.Port, p.Description, new LinkStatus(p.Link.Up, p.Link.SpeedMbps, p.Link.Changes),
-            new CounterStatus(p.Counters.Received, p.Counters.KernelDropped, p.Counters.FilteredOut, p.Counters.Accepted, p.Counters.BufferDropped, p.Counters.Written))).ToArray();
+        var ports = PortStatuses.Of(now);
         var files = catalog.List();
         var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, files.Sum(f => f.Size), capture.Protection.Names, now.RingStopped);
         var leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off");
