@@ -61,7 +61,6 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
         _pollPorts = new int[count];
         Array.Fill(_heads, TimestampMerge.Empty);
         Array.Fill(_openBlock, -1);
-        Ports = ports.Select(p => new CapturePort(p.Name, $"port {p.Name} ({p.Interface})", CapturePort.Ethernet)).ToArray();
 
         var blocksPerPort = ringMegabytesPerPort * ((1 << 20) / BlockSize);
         _regionBytes = (nuint)((long)BlockSize * blocksPerPort * count);
@@ -80,6 +79,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
                 _ports[p] = new AfPacketPort(ports[p].Name, ports[p].Interface, program, BlockSize, blocksPerPort, BlockTimeoutMs, _base + ((long)p * BlockSize * blocksPerPort));
             }
 
+            Ports = ports.Select((p, i) => new CapturePort(p.Name, $"port {p.Name} ({p.Interface}); timestamps: {_ports[i].Clock}", CapturePort.Ethernet)).ToArray();
             // PACKET_STATISTICS resets on every read: each read is the increment.
             _state = new PortStateTracker(ports.Select(p => p.Interface).ToArray(), p => _ports[p].ReadStatistics());
         }
@@ -91,7 +91,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<CapturePort> Ports { get; }
+    public IReadOnlyList<CapturePort> Ports { get; } = [];
 
     /// <inheritdoc/>
     public bool IsLive => true;

@@ -58,6 +58,7 @@ internal sealed unsafe class AfPacketPort : IDisposable
             Check(bind(Fd, &sll, (uint)sizeof(SockaddrLl)), "bind");
             var mreq = new PacketMreq { IfIndex = ifIndex, Type = PACKET_MR_PROMISC };
             Check(setsockopt(Fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, (uint)sizeof(PacketMreq)), "PACKET_ADD_MEMBERSHIP (promiscuous)");
+            Clock = ChooseClock();
         }
         catch
         {
@@ -68,6 +69,9 @@ internal sealed unsafe class AfPacketPort : IDisposable
 
     /// <summary>The interface name.</summary>
     public string Interface { get; }
+
+    /// <summary>Which clock stamps this port's frames, and why, for the interface's description.</summary>
+    public string Clock { get; }
 
     /// <summary>The socket.</summary>
     public int Fd { get; }
@@ -115,6 +119,40 @@ internal sealed unsafe class AfPacketPort : IDisposable
     {
         // The caller unmaps the whole region; closing the socket frees the ring's pages.
         close(Fd);
+    }
+
+    // Hardware stamps are taken where the frame enters the NIC, before interrupt moderation and the kernel's queues,
+    // so two ports' frames keep their true order; the kernel's clock is the fallback, named with its reason.
+    private string ChooseClock()
+    {
+        NicTimestamping nic;
+        try
+        {
+            nic = NicTimestamping.Probe(_name, Interface);
+        }
+        catch (CaptureDeviceException e)
+        {
+            return $"kernel clock on arrival ({e.Message})";
+        }
+
+        if (!nic.StampsEveryFrame)
+        {
+            return "kernel clock on arrival (the NIC has no hardware timestamps for every frame)";
+        }
+
+        var refused = NicTimestamping.EnableReceive(Fd, Interface);
+        if (refused is not null)
+        {
+            return $"kernel clock on arrival ({refused})";
+        }
+
+        var stamps = (int)NicTimestamping.RawHardware;
+        if (setsockopt(Fd, SOL_PACKET, PACKET_TIMESTAMP, &stamps, sizeof(int)) != 0)
+        {
+            return $"kernel clock on arrival (PACKET_TIMESTAMP refused, errno {Marshal.GetLastPInvokeError()})";
+        }
+
+        return $"NIC hardware clock (/dev/ptp{nic.PhcIndex}, raw; keep it in step with the system clock, e.g. phc2sys)";
     }
 
     private void AttachFilter(BpfFilterProgram filter)

@@ -19,6 +19,11 @@ internal static unsafe partial class LibcNative
     public const int PACKET_VERSION = 10;
     public const int TPACKET_V3 = 2;
     public const int PACKET_IGNORE_OUTGOING = 23;
+    public const int PACKET_TIMESTAMP = 17;
+    public const int AF_INET = 2;
+    public const int SOCK_DGRAM = 2;
+    public const ulong SIOCETHTOOL = 0x8946;
+    public const ulong SIOCSHWTSTAMP = 0x89b0;
     public const int PROT_NONE = 0;
     public const int PROT_READ = 1;
     public const int PROT_WRITE = 2;
@@ -110,6 +115,9 @@ internal static unsafe partial class LibcNative
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ioctl(int fd, ulong request, void* argument);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial uint if_nametoindex(string name);

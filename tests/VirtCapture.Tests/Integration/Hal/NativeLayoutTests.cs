@@ -26,6 +26,9 @@ public sealed class NativeLayoutTests : IDisposable
             #include <pcap/pcap.h>
             #include <sys/statvfs.h>
             #include <sys/timex.h>
+            #include <net/if.h>
+            #include <linux/ethtool.h>
+            #include <linux/net_tstamp.h>
             #define P(t, f) printf(#t "." #f " %zu\n", offsetof(struct t, f))
             int main(void) {
               P(tpacket3_hdr, tp_next_offset); P(tpacket3_hdr, tp_sec); P(tpacket3_hdr, tp_nsec);
@@ -37,6 +40,10 @@ public sealed class NativeLayoutTests : IDisposable
               P(pcap_pkthdr, ts); P(pcap_pkthdr, caplen); P(pcap_pkthdr, len);
               P(statvfs, f_frsize); P(statvfs, f_blocks); P(statvfs, f_bavail); printf("statvfs.size %zu\n", sizeof(struct statvfs));
               P(timex, esterror); P(timex, status); P(timex, tai); printf("timex.size %zu\n", sizeof(struct timex));
+              P(ethtool_ts_info, so_timestamping); P(ethtool_ts_info, phc_index); P(ethtool_ts_info, rx_filters);
+              printf("ethtool_ts_info.size %zu\n", sizeof(struct ethtool_ts_info));
+              P(hwtstamp_config, tx_type); P(hwtstamp_config, rx_filter); printf("hwtstamp_config.size %zu\n", sizeof(struct hwtstamp_config));
+              P(ifreq, ifr_data); printf("ifreq.size %zu\n", sizeof(struct ifreq));
               return 0;
             }
             """);
@@ -68,6 +75,15 @@ public sealed class NativeLayoutTests : IDisposable
         Assert.Equal(c["timex.status"], Offset<Timex>(nameof(Timex.Status)));
         Assert.Equal(c["timex.tai"], Offset<Timex>(nameof(Timex.Tai)));
         Assert.Equal(c["timex.size"], Marshal.SizeOf<Timex>());
+        Assert.Equal(c["ethtool_ts_info.so_timestamping"], Offset<EthtoolTsInfo>(nameof(EthtoolTsInfo.SoTimestamping)));
+        Assert.Equal(c["ethtool_ts_info.phc_index"], Offset<EthtoolTsInfo>(nameof(EthtoolTsInfo.PhcIndex)));
+        Assert.Equal(c["ethtool_ts_info.rx_filters"], Offset<EthtoolTsInfo>(nameof(EthtoolTsInfo.RxFilters)));
+        Assert.Equal(c["ethtool_ts_info.size"], Marshal.SizeOf<EthtoolTsInfo>());
+        Assert.Equal(c["hwtstamp_config.tx_type"], Offset<HwtstampConfig>(nameof(HwtstampConfig.TxType)));
+        Assert.Equal(c["hwtstamp_config.rx_filter"], Offset<HwtstampConfig>(nameof(HwtstampConfig.RxFilter)));
+        Assert.Equal(c["hwtstamp_config.size"], Marshal.SizeOf<HwtstampConfig>());
+        Assert.Equal(c["ifreq.ifr_data"], Offset<InterfaceRequest>(nameof(InterfaceRequest.Data)));
+        Assert.Equal(c["ifreq.size"], Marshal.SizeOf<InterfaceRequest>());
     }
 
     private static int Offset<T>(string field) => (int)Marshal.OffsetOf<T>(field);
