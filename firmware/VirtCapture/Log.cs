@@ -101,6 +101,18 @@ internal static partial class Log
     [LoggerMessage(7002, LogLevel.Information, "Fleet: {Text}")]
     public static partial void FleetNote(ILogger logger, string text);
 
+    [LoggerMessage(8000, LogLevel.Warning, "Trigger {Rule} fired at {Time:O}: incident {Incident} keeps {From:O} to {To:O}")]
+    public static partial void TriggerFired(ILogger logger, string rule, DateTimeOffset time, string incident, DateTimeOffset from, DateTimeOffset to);
+
+    [LoggerMessage(8001, LogLevel.Information, "Incident {Incident} complete: {Frames} frames{Note}")]
+    public static partial void IncidentComplete(ILogger logger, string incident, long frames, string note);
+
+    [LoggerMessage(8002, LogLevel.Error, "Incident {Incident} could not be written: {Reason}; its ring files stay held, it is tried again")]
+    public static partial void IncidentFailed(ILogger logger, string incident, string reason);
+
+    [LoggerMessage(8003, LogLevel.Warning, "Triggers not armed: {Reason}")]
+    public static partial void TriggersNotArmed(ILogger logger, string reason);
+
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);
 

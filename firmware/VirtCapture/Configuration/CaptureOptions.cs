@@ -49,6 +49,15 @@ public sealed record CaptureOptions
     /// <summary>Capture only these VMs: MAC addresses, each optionally @VLAN.</summary>
     public List<string> Vms { get; set; } = [];
 
+    /// <summary>
+    /// Triggers, one per line: <c>NAME: filter=BPF; count=N; within=T; pre=T; post=T; holdoff=T</c> (or <c>event=KIND</c>
+    /// instead of a filter). Each that fires keeps the frames around it as an incident.
+    /// </summary>
+    public List<string> Triggers { get; set; } = [];
+
+    /// <summary>Stop conditions of a capture: <c>frames=N; bytes=N[KB|MB|GB]; duration=T; filter=BPF</c>; empty: none.</summary>
+    public string StopAfter { get; set; } = string.Empty;
+
     /// <summary>The file replayed by the Replay backend.</summary>
     public string ReplayFile { get; set; } = string.Empty;
 

@@ -65,6 +65,20 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
 
         try
         {
+            Triggers.TriggerRule.ParseAll(options.Triggers, "Capture:Triggers");
+            Triggers.StopCondition.Parse(options.StopAfter, "Capture:StopAfter");
+        }
+        catch (UserErrorException e)
+        {
+            failures.Add(e.Message);
+        }
+        catch (LibpcapMissingException)
+        {
+            // As for the capture filter below.
+        }
+
+        try
+        {
             if (failures.Count == 0 && BpfFilterProgram.Check(options.Filter, CapturePort.Ethernet) is { } reason)
             {
                 failures.Add($"Capture:Filter '{options.Filter}' is not a valid capture filter: {reason}");

@@ -29,6 +29,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
     private ITimer? _statusTimer;
     private volatile bool _stopping;
     private int _marks;
+    private Func<string, string?>[] _holds = [];
 
     public CaptureService(IOptions<CaptureOptions> capture, IOptions<StorageOptions> storage, IOptions<PanelOptions> panel, VirtCapture.Storage.DiskSpace probe, TimeProvider time, ILogger<CaptureService> log)
     {
@@ -60,6 +61,33 @@ internal sealed class CaptureService : IHostedService, IDisposable
     /// <summary>The MARK protection of the ring.</summary>
     public MarkProtection Protection { get; }
 
+    /// <summary>
+    /// Adds a reason the ring must keep a file besides MARK: <paramref name="hold"/> answers a file name with why it is
+    /// held (an incident being recorded), or null.
+    /// </summary>
+    public void AddHold(Func<string, string?> hold) => _holds = [.. _holds, hold];
+
+    /// <summary>Why the ring may not delete the file <paramref name="name"/> (a MARK, an incident), or null when it may.</summary>
+    public string? HeldBecause(string name)
+    {
+        name = Path.GetFileName(name);
+        name = name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) ? name[..^RingFileSet.PartSuffix.Length] : name;
+        if (Protection.IsProtected(name))
+        {
+            return "protected by a MARK";
+        }
+
+        foreach (var hold in _holds)
+        {
+            if (hold(name) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The storage settings.</summary>
     public StorageOptions Storage => _storage;
 
@@ -74,6 +102,9 @@ internal sealed class CaptureService : IHostedService, IDisposable
     /// session moving): the kind and one line. Raised on the thread that did it; handlers must not block.
     /// </summary>
     public event Action<string, string>? Noted;
+
+    /// <summary>Raises <see cref="Noted"/> for something a feature did (a trigger fired, an incident is complete).</summary>
+    public void Notify(string kind, string text) => Noted?.Invoke(kind, text);
 
     /// <summary>When the service started.</summary>
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
@@ -179,8 +210,10 @@ internal sealed class CaptureService : IHostedService, IDisposable
             {
                 BufferBytes = _capture.BufferMB * (1L << 20),
                 PublishAfter = TimeSpan.FromMilliseconds(Math.Min(200, _storage.FsyncIntervalMs / 2)),
+                // Exact, on the capture thread; the other stop conditions are the StopWatcher's.
+                FrameLimit = Triggers.StopCondition.Parse(_capture.StopAfter, "Capture:StopAfter").Frames,
             };
-            _session = CaptureSession.Create(source, filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, Protection.IsProtected);
+            _session = CaptureSession.Create(source, filter, _capture.Snaplen, ring, settings, _time, _log, _probe.Measure, path => HeldBecause(path) is not null);
             _mirror = source as Collector.DecapsulatingFrameSource;
             if (source is Collector.DecapsulatingFrameSource mirror)
             {

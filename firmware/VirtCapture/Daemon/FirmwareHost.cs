@@ -88,6 +88,9 @@ internal static class FirmwareHost
         builder.Services.AddSingleton<IValidateOptions<Fleet.FleetOptions>, Fleet.FleetOptionsValidator>();
         builder.Services.AddSingleton<Fleet.FleetService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetService>());
+        builder.Services.AddSingleton<Triggers.IncidentRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Triggers.IncidentRecorder>());
+        builder.Services.AddHostedService<Triggers.StopWatcher>();
         builder.Services.AddOpenApi();
         var app = builder.Build();
         app.UseTokenAuthentication(app.Services.GetRequiredService<TokenStore>(), app.Services.GetRequiredService<FailedLogins>());

@@ -61,6 +61,9 @@ internal sealed class FleetService : BackgroundService
         }
     }
 
+    /// <summary>A followed VM arrived on this box from another box of the fleet (raised on the receiving thread).</summary>
+    public event Action<FleetEvent>? Moved;
+
     /// <summary>The topics of this box.</summary>
     public FleetTopics Topics => _topics;
 
@@ -218,7 +221,9 @@ internal sealed class FleetService : BackgroundService
         var previous = _locations.GetValueOrDefault(mac);
         if (previous is not null && previous.Box != _topics.Box)
         {
-            Enqueue(new FleetEvent(time, _topics.Box, "moved", $"VM {mac} moved from box {previous.Box} to box {_topics.Box} at {time:HH:mm:ss.fff} ({how})", mac, port, vlan));
+            var moved = new FleetEvent(time, _topics.Box, "moved", $"VM {mac} moved from box {previous.Box} to box {_topics.Box} at {time:HH:mm:ss.fff} ({how})", mac, port, vlan);
+            Enqueue(moved);
+            Moved?.Invoke(moved);
         }
 
         Enqueue(new FleetEvent(time, _topics.Box, "seen", $"VM {mac} seen on box {_topics.Box}, port {port}{(vlan > 0 ? $", VLAN {vlan}" : string.Empty)} ({how})", mac, port, vlan));

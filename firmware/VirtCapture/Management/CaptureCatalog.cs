@@ -97,7 +97,7 @@ internal sealed partial class CaptureCatalog
         var info = new FileInfo(path);
         var name = info.Name;
         var writing = IsWriting(path);
-        var isProtected = _capture.Protection.IsProtected(name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) ? name[..^RingFileSet.PartSuffix.Length] : name);
+        var isProtected = _capture.HeldBecause(name) is not null;
         if (_cache.TryGetValue(path, out var cached) && cached.Size == info.Length && cached.Modified == info.LastWriteTimeUtc)
         {
             return cached.Summary with { Protected = isProtected, Writing = writing };

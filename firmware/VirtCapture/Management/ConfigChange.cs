@@ -15,7 +15,7 @@ internal sealed class ConfigChange
     /// <summary>The keys the API may change, as they are spelled in the configuration.</summary>
     public static readonly string[] Changeable =
     [
-        "Capture:Filter", "Capture:Snaplen", "Capture:Vms",
+        "Capture:Filter", "Capture:Snaplen", "Capture:Vms", "Capture:Triggers", "Capture:StopAfter",
         "Storage:FileSizeMB", "Storage:FileDurationSeconds", "Storage:MaxFiles", "Storage:MinFreePercent", "Storage:OnFull",
     ];
 
@@ -68,7 +68,7 @@ internal sealed class ConfigChange
     }
 
     /// <summary>A change of the capture's filter, snaplen and VMs (POST /api/capture/start).</summary>
-    public static ConfigChange ForStart(string? filter, int? snaplen, IReadOnlyList<string?>? vms, CaptureOptions current, IReadOnlyList<string?>? sessions = null)
+    public static ConfigChange ForStart(string? filter, int? snaplen, IReadOnlyList<string?>? vms, CaptureOptions current, IReadOnlyList<string?>? sessions = null, IReadOnlyList<string?>? triggers = null, string? stopAfter = null)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         if (filter is not null)
@@ -89,6 +89,21 @@ internal sealed class ConfigChange
             }
 
             values["Capture:Vms"] = vms.Select(v => v!).ToList();
+        }
+
+        if (triggers is not null)
+        {
+            if (triggers.Any(t => t is null))
+            {
+                throw new UserErrorException("triggers: every entry must be a rule (NAME: filter=BPF; ...), not null");
+            }
+
+            values["Capture:Triggers"] = triggers.Select(t => t!).ToList();
+        }
+
+        if (stopAfter is not null)
+        {
+            values["Capture:StopAfter"] = stopAfter;
         }
 
         if (sessions is not null)
@@ -137,10 +152,13 @@ internal sealed class ConfigChange
 
     private static object ReadValue(string key, string where, JsonElement value) => key switch
     {
-        "Capture:Filter" or "Storage:OnFull" => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Wrong(where, "a string", value),
+        "Capture:Filter" or "Storage:OnFull" or "Capture:StopAfter" => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Wrong(where, "a string", value),
         "Capture:Vms" => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
             ? value.EnumerateArray().Select(v => v.GetString()!).ToList()
             : throw Wrong(where, "an array of MAC addresses (MAC or MAC@VLAN)", value),
+        "Capture:Triggers" => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
+            ? value.EnumerateArray().Select(v => v.GetString()!).ToList()
+            : throw Wrong(where, "an array of trigger rules (NAME: filter=BPF; ...)", value),
         "Storage:MinFreePercent" => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) ? d : throw Wrong(where, "a number", value),
         _ => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i) ? i : throw Wrong(where, "a whole number", value),
     };
@@ -155,6 +173,8 @@ internal sealed class ConfigChange
                 "Capture:Filter" => capture! with { Filter = (string)value },
                 "Capture:Snaplen" => capture! with { Snaplen = (int)value },
                 "Capture:Vms" => capture! with { Vms = [.. (List<string>)value] },
+                "Capture:Triggers" => capture! with { Triggers = [.. (List<string>)value] },
+                "Capture:StopAfter" => capture! with { StopAfter = (string)value },
                 "Capture:Collector:Sessions" => capture! with { Collector = capture.Collector! with { Sessions = [.. (List<string>)value] } },
                 _ => capture,
             };

@@ -22,6 +22,7 @@ internal static class ManagementApi
         Endpoints.PacketEndpoints.Map(api);
         Endpoints.VmEndpoints.Map(api);
         Endpoints.FleetEndpoints.Map(api);
+        Endpoints.IncidentEndpoints.Map(api);
         Endpoints.SimEndpoints.Map(api);
     }
 }

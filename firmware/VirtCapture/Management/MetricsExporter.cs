@@ -24,9 +24,15 @@ internal sealed class MetricsExporter
     private long _bytesBase;
     private object? _lastSession;
 
-    public MetricsExporter(CaptureService capture)
+    private readonly Triggers.IncidentRecorder _incidents;
+    private readonly Gauge _incidentStates;
+    private readonly Counter _triggerFires;
+    private readonly Counter _triggerMatches;
+
+    public MetricsExporter(CaptureService capture, Triggers.IncidentRecorder incidents)
     {
         _capture = capture;
+        _incidents = incidents;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         _frames = factory.CreateCounter("virtcapture_frames_total", "Frames per port and stage since the firmware started (received, kernel_dropped, filtered_out, accepted, buffer_dropped, written).", "port", "stage");
@@ -39,7 +45,11 @@ internal sealed class MetricsExporter
         _state = factory.CreateGauge("virtcapture_capture_state", "Capture state: 0 idle, 1 capturing, 2 stopping.");
         _fault = factory.CreateGauge("virtcapture_fault", "1 when the FAULT LED is lit.");
         _link = factory.CreateGauge("virtcapture_link_up", "1 when the port's link is up.", "port");
+        _incidentStates = factory.CreateGauge("virtcapture_incidents", "Incidents in the incidents directory by state (recording, complete), and those written since the firmware started (written).", "state");
+        _triggerFires = factory.CreateCounter("virtcapture_trigger_fires_total", "Incidents each trigger rule started since the firmware started.", "rule");
+        _triggerMatches = factory.CreateCounter("virtcapture_trigger_matches_total", "Frames each frame trigger matched in the current capture (merged: those a hold-off folded into an incident already started).", "rule", "kind");
         Registry.AddBeforeCollectCallback(Update);
+        Registry.AddBeforeCollectCallback(UpdateIncidents);
     }
 
     /// <summary>The registry /metrics serves.</summary>
@@ -47,6 +57,24 @@ internal sealed class MetricsExporter
 
     private readonly Dictionary<(string Port, string Stage), long> _base = [];
     private readonly Dictionary<(string Port, string Stage), long> _last = [];
+
+    private void UpdateIncidents()
+    {
+        var pending = _incidents.Pending;
+        _incidentStates.WithLabels("recording").Set(pending);
+        _incidentStates.WithLabels("complete").Set(_incidents.Store.List().Count(i => i.Complete));
+        _incidentStates.WithLabels("written").Set(_incidents.Completed);
+        foreach (var (rule, fires) in _incidents.Fired)
+        {
+            _triggerFires.WithLabels(rule).IncTo(fires);
+        }
+
+        foreach (var (rule, matches, merged) in _incidents.Matches())
+        {
+            _triggerMatches.WithLabels(rule, "matched").IncTo(matches);
+            _triggerMatches.WithLabels(rule, "merged").IncTo(merged);
+        }
+    }
 
     private void Update()
     {

@@ -56,13 +56,16 @@ internal sealed class PcapngStreamWriter
     }
 
     /// <summary>One frame, cut to <paramref name="snaplen"/>.</summary>
-    public void Frame(in FrameRecord frame, ReadOnlySpan<byte> bytes, int snaplen)
+    public void Frame(in FrameRecord frame, ReadOnlySpan<byte> bytes, int snaplen) => Frame(frame, bytes, snaplen, default);
+
+    /// <summary>One frame, cut to <paramref name="snaplen"/>, with a comment (UTF-8; empty for none).</summary>
+    public void Frame(in FrameRecord frame, ReadOnlySpan<byte> bytes, int snaplen, ReadOnlySpan<byte> comment)
     {
         var sliced = Math.Min(frame.RestoredLength, snaplen);
-        var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, 0);
+        var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, 0, comment.Length);
         var block = _chunk.GetSpan(size)[..size];
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
-        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, 0);
+        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, 0, comment);
         _chunk.Advance(size);
         Frames++;
     }

@@ -29,6 +29,7 @@ internal sealed class CaptureFilter : IDisposable
         _check = filter.Check;
         Expression = filter.Recorded;
         var compiled = filter.Compiled;
+        Compiled = compiled;
         _byPort = new BpfFilterProgram?[ports.Count];
         try
         {
@@ -56,6 +57,9 @@ internal sealed class CaptureFilter : IDisposable
 
     /// <summary>The effective filter: the user's, narrowed to the selected VMs ("" = everything).</summary>
     public string Expression { get; }
+
+    /// <summary>The filter as compiled (the VM selection included), for checks that must agree with it.</summary>
+    public string Compiled { get; }
 
     /// <summary>True when nothing is left to check in user space (no filter, or the kernel applies it).</summary>
     public bool AcceptsAll { get; }

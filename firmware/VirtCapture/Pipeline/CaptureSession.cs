@@ -32,6 +32,9 @@ internal sealed class CaptureSession : IDisposable
     /// <summary>The effective filter.</summary>
     public string Filter => _filter.Expression;
 
+    /// <summary>The capture filter as compiled (with the VM selection).</summary>
+    public string CompiledFilter => _filter.Compiled;
+
     /// <summary>
     /// Builds the data path over <paramref name="source"/>; takes ownership of the source (disposed on failure).
     /// </summary>

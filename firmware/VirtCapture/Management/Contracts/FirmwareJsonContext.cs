@@ -30,4 +30,6 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(StorageOptions))]
 [JsonSerializable(typeof(PanelOptions))]
 [JsonSerializable(typeof(List<CatalogIndexEntry>))]
+[JsonSerializable(typeof(Triggers.Incident))]
+[JsonSerializable(typeof(IReadOnlyList<Triggers.Incident>))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;

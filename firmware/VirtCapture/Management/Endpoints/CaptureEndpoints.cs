@@ -59,7 +59,7 @@ internal static class CaptureEndpoints
 
         try
         {
-            var change = ConfigChange.ForStart(request?.Filter, request?.Snaplen, request?.Vms, capture.Capture, request?.Sessions);
+            var change = ConfigChange.ForStart(request?.Filter, request?.Snaplen, request?.Vms, capture.Capture, request?.Sessions, request?.Triggers, request?.StopAfter);
             if (Validate(change) is { } invalid)
             {
                 return invalid;

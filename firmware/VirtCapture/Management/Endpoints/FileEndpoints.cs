@@ -54,9 +54,9 @@ internal static class FileEndpoints
             return Results.Conflict(new ApiError($"{name} is being written"));
         }
 
-        if (capture.Protection.IsProtected(name))
+        if (capture.HeldBecause(name) is { } held)
         {
-            return Results.Conflict(new ApiError($"{name} is protected by a MARK"));
+            return Results.Conflict(new ApiError($"{name} is {held}"));
         }
 
         File.Delete(path);
