@@ -113,6 +113,9 @@ internal static partial class Log
     [LoggerMessage(8003, LogLevel.Warning, "Triggers not armed: {Reason}")]
     public static partial void TriggersNotArmed(ILogger logger, string reason);
 
+    [LoggerMessage(8004, LogLevel.Information, "Capture stopped by its stop condition: {Reason}")]
+    public static partial void StopConditionMet(ILogger logger, string reason);
+
     [LoggerMessage(9000, LogLevel.Information, "VirtCapture {Version} starting on board {Board}")]
     public static partial void Starting(ILogger logger, string version, string board);
 

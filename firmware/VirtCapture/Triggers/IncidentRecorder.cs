@@ -29,6 +29,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
     private readonly Channel<TriggerFire> _fires = Channel.CreateUnbounded<TriggerFire>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Incident> _pending = [];
     private readonly Incident[] _leftovers;
+    private readonly long _leftoverLastSequence;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TriggerCount> _eventCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _fired = new(StringComparer.Ordinal);
@@ -36,7 +37,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
     private TriggerAnnotator? _annotator;
     private CaptureSession? _session;
     private long _horizonNs = long.MinValue;
-    private long _horizonSeenAt;
+    private readonly Dictionary<string, long> _passedEnd = new(StringComparer.Ordinal);
     private long _completed;
     private long _failed;
     private (bool[] Up, long Dropped) _lastPorts = ([], 0);
@@ -49,6 +50,8 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         _store = new IncidentStore(capture.Storage.Directory);
         // Before any capture starts: what a power cut left pending stays held from the first rotation on.
         _leftovers = [.. _store.List().Where(i => !i.Complete)];
+        // A leftover's frames are in the files written before the restart; the new capture's files are not its.
+        _leftoverLastSequence = RingFiles(capture.Storage.Directory).Select(f => f.Sequence).DefaultIfEmpty(0).Max();
         _pending.AddRange(_leftovers);
         capture.AddHold(HeldBecause);
         capture.SessionCreated += OnSession;
@@ -99,7 +102,6 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         if (segment.Frames > 0 && segment.LastTimestampNs > Volatile.Read(ref _horizonNs))
         {
             Volatile.Write(ref _horizonNs, segment.LastTimestampNs);
-            Volatile.Write(ref _horizonSeenAt, _time.GetTimestamp());
         }
     }
 
@@ -113,7 +115,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         // Pending from before a restart: the post-trigger time the box was down for is gone; the rest is in the ring.
         foreach (var incident in _leftovers)
         {
-            await CompleteAsync(incident with { Note = "the box restarted before the post-trigger time ended" }, stoppingToken).ConfigureAwait(false);
+            await CompleteAsync(incident with { Note = "the box restarted before the post-trigger time ended" }, stoppingToken, _leftoverLastSequence).ConfigureAwait(false);
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -330,7 +332,13 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         if (horizon >= incident.ToNs)
         {
             // Whatever the source's clock, frames past the end are written; give the writer time to put them on disk.
-            return _time.GetElapsedTime(Volatile.Read(ref _horizonSeenAt)).Ticks * 100 >= SettleNs ? string.Empty : null;
+            var passed = _passedEnd.GetValueOrDefault(incident.Name);
+            if (passed == 0)
+            {
+                _passedEnd[incident.Name] = passed = _time.GetTimestamp();
+            }
+
+            return _time.GetElapsedTime(passed).Ticks * 100 >= SettleNs ? string.Empty : null;
         }
 
         // A live capture's frames carry the wall clock: a quiet link must not keep an incident open.
@@ -338,7 +346,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         return session.Source.IsLive && nowNs >= incident.ToNs + SettleNs ? string.Empty : null;
     }
 
-    private async Task CompleteAsync(Incident incident, CancellationToken cancel)
+    private async Task CompleteAsync(Incident incident, CancellationToken cancel, long lastSequence = long.MaxValue)
     {
         var path = _store.FilePath(incident.Name);
         var part = path + RingFileSet.PartSuffix;
@@ -347,7 +355,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
             long frames;
             await using (var stream = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
             {
-                frames = await WriteAsync(stream, incident, cancel).ConfigureAwait(false);
+                frames = await WriteAsync(stream, incident, lastSequence, cancel).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -358,6 +366,8 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
             {
                 _pending.RemoveAll(i => i.Name == incident.Name);
             }
+
+            _passedEnd.Remove(incident.Name);
 
             Interlocked.Increment(ref _completed);
             var note = incident.Note is null ? string.Empty : $" ({incident.Note})";
@@ -371,7 +381,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         }
     }
 
-    private async Task<long> WriteAsync(Stream stream, Incident incident, CancellationToken cancel)
+    private async Task<long> WriteAsync(Stream stream, Incident incident, long lastSequence, CancellationToken cancel)
     {
         var writer = new PcapngStreamWriter(stream);
         var text = Encoding.UTF8.GetBytes($"TRIGGER {incident.Rule}: {incident.Description}{(incident.Detail is null ? string.Empty : $"; {incident.Detail}")}");
@@ -388,7 +398,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
             return text;
         }
 
-        var files = RingFiles(_capture.Storage.Directory).Select(f => f.Path);
+        var files = RingFiles(_capture.Storage.Directory).Where(f => f.Sequence >= incident.FirstHeldSequence && f.Sequence <= lastSequence).Select(f => f.Path);
         var section = await RingWindow.CopyAsync(writer, files, incident.FromNs, incident.ToNs, string.Empty, null, Hal.Bpf.BpfFilterProgram.CompileSnaplen, Comment, cancel).ConfigureAwait(false);
         if (section is null)
         {

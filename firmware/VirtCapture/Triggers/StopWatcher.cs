@@ -15,10 +15,12 @@ internal sealed class StopWatcher : BackgroundService
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private readonly CaptureService _capture;
     private readonly TimeProvider _time;
+    private readonly Microsoft.Extensions.Logging.ILogger<StopWatcher> _log;
     private Armed? _armed;
 
-    public StopWatcher(CaptureService capture, TimeProvider time)
+    public StopWatcher(CaptureService capture, TimeProvider time, Microsoft.Extensions.Logging.ILogger<StopWatcher> log)
     {
+        _log = log;
         _capture = capture;
         _time = time;
         capture.SessionCreated += OnSession;
@@ -34,6 +36,7 @@ internal sealed class StopWatcher : BackgroundService
                 if (_armed is { } armed && Reason(armed) is { } reason)
                 {
                     _armed = null;
+                    Log.StopConditionMet(_log, reason);
                     await _capture.StopCaptureAsync().ConfigureAwait(false);
                     _capture.Notify("capture", $"capture stopped by its stop condition: {reason}");
                 }
