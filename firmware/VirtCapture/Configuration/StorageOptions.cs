@@ -24,6 +24,19 @@ public sealed record StorageOptions
     /// <summary>Keep at most this many files (0 = only free space limits the ring).</summary>
     public int MaxFiles { get; set; }
 
+    /// <summary>
+    /// Trigger-only mode: the ring keeps only the last this many seconds of capture and deletes older files (MARKed files
+    /// and files an incident needs excepted), so a box can watch for weeks and keep only its incidents. 0: off.
+    /// Files rotate at a tenth of it unless <see cref="FileDurationSeconds"/> says otherwise.
+    /// </summary>
+    public int KeepSeconds { get; set; }
+
+    /// <summary>
+    /// Where incidents are kept; empty: <c>incidents/</c> in <see cref="Directory"/>. Set it to the SSD when the ring is
+    /// in RAM (a tmpfs at <see cref="Directory"/>) in trigger-only mode.
+    /// </summary>
+    public string IncidentDirectory { get; set; } = string.Empty;
+
     /// <summary>Keep at least this share of the disk free.</summary>
     public double MinFreePercent { get; set; } = 5;
 

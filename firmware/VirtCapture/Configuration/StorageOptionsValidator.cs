@@ -33,6 +33,20 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"Storage:MaxFiles must be 0 (no limit) or more, got {options.MaxFiles}");
         }
 
+        if (options.KeepSeconds is < 0 or > 31_622_400)
+        {
+            failures.Add($"Storage:KeepSeconds must be 0 (off) or up to 31622400 (a year), got {options.KeepSeconds}");
+        }
+        else if (options.KeepSeconds > 0 && options.FileDurationSeconds > options.KeepSeconds)
+        {
+            failures.Add($"Storage:FileDurationSeconds ({options.FileDurationSeconds}) must not exceed Storage:KeepSeconds ({options.KeepSeconds}): a file is deleted only when all of it is older");
+        }
+
+        if (options.IncidentDirectory.Length > 0 && File.Exists(options.IncidentDirectory))
+        {
+            failures.Add($"Storage:IncidentDirectory '{options.IncidentDirectory}' is a file, not a directory");
+        }
+
         if (!(options.MinFreePercent is >= 0 and < 100))
         {
             failures.Add($"Storage:MinFreePercent must be from 0 to 99, got {options.MinFreePercent}");

@@ -200,7 +200,9 @@ internal sealed class CaptureService : IHostedService, IDisposable
             {
                 Directory = _storage.Directory,
                 MaxFileBytes = _storage.FileSizeMB * 1_000_000L,
-                MaxFileDurationNs = _storage.FileDurationSeconds * 1_000_000_000L,
+                // Trigger-only mode rotates at a tenth of its span by default, so the ring holds that span and little more.
+                MaxFileDurationNs = (_storage.FileDurationSeconds > 0 ? _storage.FileDurationSeconds : _storage.KeepSeconds > 0 ? Math.Max(1, _storage.KeepSeconds / 10) : 0) * 1_000_000_000L,
+                KeepNs = _storage.KeepSeconds * 1_000_000_000L,
                 MaxFiles = _storage.MaxFiles,
                 MinFreePercent = _storage.MinFreePercent,
                 OnFull = _storage.OnFullPolicy,

@@ -15,8 +15,21 @@ internal static class RetentionPolicy
     /// <param name="total">Size of the disk (0 when unknown: no space limit applies).</param>
     /// <param name="forNewFile">A new file is about to be opened (it counts against MaxFiles).</param>
     /// <param name="bytesNeeded">Bytes the next write may put on the disk.</param>
-    public static RetentionDecision Decide(RingSettings settings, IReadOnlyList<RingFile> finished, Func<string, bool> isProtected, long free, long total, bool forNewFile, long bytesNeeded)
+    /// <param name="nowNs">The capture time the new file opens at, for the age rule (0: not opening a file).</param>
+    public static RetentionDecision Decide(RingSettings settings, IReadOnlyList<RingFile> finished, Func<string, bool> isProtected, long free, long total, bool forNewFile, long bytesNeeded, long nowNs = 0)
     {
+        // Trigger-only mode: the ring is the last minutes and nothing else; what must stay longer is an incident.
+        if (settings.KeepNs > 0 && nowNs > 0)
+        {
+            foreach (var file in finished)
+            {
+                if (!isProtected(file.Path) && EndOf(file) < nowNs - settings.KeepNs)
+                {
+                    return new RetentionDecision(file, null, $"its frames are older than the ring's {settings.KeepNs / 1_000_000_000} s (Storage:KeepSeconds)");
+                }
+            }
+        }
+
         // Protected files stand outside the ring: a MARK keeps its minutes and the ring goes on round them (they still
         // take disk space, which the floor below sees).
         var tooMany = forNewFile && settings.MaxFiles > 0 && Unprotected(finished, isProtected) + 1 > settings.MaxFiles;
@@ -45,6 +58,9 @@ internal static class RetentionPolicy
 
         return new RetentionDecision(null, reason + (finished.Count == 0 ? " and there is no older file to delete" : " and every older file is protected"), reason);
     }
+
+    private static long EndOf(RingFile file) =>
+        file.EndNs > 0 ? file.EndNs : (File.GetLastWriteTimeUtc(file.Path).Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     private static int Unprotected(IReadOnlyList<RingFile> finished, Func<string, bool> isProtected)
     {

@@ -32,6 +32,7 @@ internal sealed class RingFileSet : IDisposable
     private long _currentSequence;
     private long _nextSequence;
     private long _fileStartNs;
+    private long _openingNs;
     private long _fileFrames;
     private long _lastSyncTimestamp;
     private int _closingReserve;
@@ -277,7 +278,7 @@ internal sealed class RingFileSet : IDisposable
 
         var finalPath = writer.Path[..^PartSuffix.Length];
         File.Move(writer.Path, finalPath, overwrite: _settings.SingleFile is not null);
-        var file = new RingFile(finalPath, _currentSequence);
+        var file = new RingFile(finalPath, _currentSequence, nowNs);
         _finished.Add(file);
         Log.FileClosed(_log, finalPath, _fileFrames);
         FileClosed?.Invoke(file);
@@ -317,6 +318,19 @@ internal sealed class RingFileSet : IDisposable
             || (_settings.MaxFileDurationNs > 0 && ts - _fileStartNs >= _settings.MaxFileDurationNs);
     }
 
+    private void TryDelete(string path, string reason)
+    {
+        try
+        {
+            File.Delete(path);
+            Log.FileDeleted(_log, path, reason);
+        }
+        catch (IOException e)
+        {
+            Log.DeleteFailed(_log, path, e.Message);
+        }
+    }
+
     private bool Rotate(long nowNs)
     {
         Close(nowNs);
@@ -325,6 +339,7 @@ internal sealed class RingFileSet : IDisposable
 
     private bool Open(long nowNs)
     {
+        _openingNs = nowNs;
         string path;
         if (_settings.SingleFile is { } single)
         {
@@ -383,10 +398,20 @@ internal sealed class RingFileSet : IDisposable
 
     private bool MakeRoom(bool forNewFile, long bytesNeeded)
     {
+        if (forNewFile && _settings.KeepNs > 0)
+        {
+            // Age alone: nothing to delete is no reason to stop, so this runs before the space and count rules.
+            while (RetentionPolicy.Decide(_settings with { MaxFiles = 0, MinFreePercent = 0 }, _finished, IsProtected, 1, 0, true, 0, _openingNs) is { Victim: { } old } decision)
+            {
+                _finished.Remove(old);
+                TryDelete(old.Path, decision.Reason!);
+            }
+        }
+
         while (true)
         {
             var (free, total) = EstimatedDiskSpace();
-            var decision = RetentionPolicy.Decide(_settings, _finished, IsProtected, free, total, forNewFile, bytesNeeded);
+            var decision = RetentionPolicy.Decide(_settings, _finished, IsProtected, free, total, forNewFile, bytesNeeded, forNewFile ? _openingNs : 0);
             if (decision.MayProceed)
             {
                 return true;
@@ -409,15 +434,7 @@ internal sealed class RingFileSet : IDisposable
             var victim = decision.Victim!;
             _finished.Remove(victim);
             _measuredAt = long.MinValue;
-            try
-            {
-                File.Delete(victim.Path);
-                Log.FileDeleted(_log, victim.Path, decision.Reason!);
-            }
-            catch (IOException e)
-            {
-                Log.DeleteFailed(_log, victim.Path, e.Message);
-            }
+            TryDelete(victim.Path, decision.Reason!);
         }
     }
 }

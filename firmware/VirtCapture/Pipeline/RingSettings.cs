@@ -21,6 +21,9 @@ internal sealed record RingSettings
     /// <summary>Keep at most this many files (0 = no limit).</summary>
     public int MaxFiles { get; init; }
 
+    /// <summary>Trigger-only mode: finished files whose frames are all older than this (ns of capture time) are deleted; 0: off.</summary>
+    public long KeepNs { get; init; }
+
     /// <summary>Keep at least this share of the disk free (0 = no floor).</summary>
     public double MinFreePercent { get; init; }
 

@@ -38,16 +38,18 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
     private CaptureSession? _session;
     private long _horizonNs = long.MinValue;
     private readonly Dictionary<string, long> _passedEnd = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastHeld = new(StringComparer.Ordinal);
     private long _completed;
     private long _failed;
     private (bool[] Up, long Dropped) _lastPorts = ([], 0);
+    private int _provisional;
 
     public IncidentRecorder(CaptureService capture, Vm.VmObserver vms, Fleet.FleetService fleet, TimeProvider time, ILogger<IncidentRecorder> log)
     {
         _capture = capture;
         _time = time;
         _log = log;
-        _store = new IncidentStore(capture.Storage.Directory);
+        _store = new IncidentStore(capture.Storage.IncidentDirectory.Length > 0 ? capture.Storage.IncidentDirectory : Path.Combine(capture.Storage.Directory, IncidentStore.DirectoryName));
         // Before any capture starts: what a power cut left pending stays held from the first rotation on.
         _leftovers = [.. _store.List().Where(i => !i.Complete)];
         // A leftover's frames are in the files written before the restart; the new capture's files are not its.
@@ -99,9 +101,24 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
     /// <inheritdoc/>
     public void SegmentWritten(BufferSegment segment, IReadOnlyList<CapturePort> ports)
     {
-        if (segment.Frames > 0 && segment.LastTimestampNs > Volatile.Read(ref _horizonNs))
+        if (segment.Frames == 0 || segment.LastTimestampNs <= Volatile.Read(ref _horizonNs))
         {
-            Volatile.Write(ref _horizonNs, segment.LastTimestampNs);
+            return;
+        }
+
+        Volatile.Write(ref _horizonNs, segment.LastTimestampNs);
+        lock (_lock)
+        {
+            // The file now being written holds the incident's last frames: later files are not its, and the ring may
+            // take them (a trigger-only ring keeps going round while the incident is copied out).
+            foreach (var incident in _pending)
+            {
+                if (incident.ToNs <= segment.LastTimestampNs && !_lastHeld.ContainsKey(incident.Name) && _session?.Pipeline.Ring.CurrentPath is { } current
+                    && RingNames.TryParseSequence(Path.GetFileName(current), RingPrefix) is { } sequence)
+                {
+                    _lastHeld[incident.Name] = sequence;
+                }
+            }
         }
     }
 
@@ -138,6 +155,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
             while (_fires.Reader.TryRead(out var fire))
             {
                 Begin(fire);
+                Interlocked.Decrement(ref _provisional);
             }
 
             WatchPorts();
@@ -167,7 +185,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         try
         {
             _rules = TriggerRule.ParseAll(_capture.Capture.Triggers, "Capture:Triggers");
-            var annotator = new TriggerAnnotator(_rules, session.CompiledFilter, session.Source.FiltersInKernel, fire => _fires.Writer.TryWrite(fire));
+            var annotator = new TriggerAnnotator(_rules, session.CompiledFilter, session.Source.FiltersInKernel, Enqueue);
             if (annotator.HasRules)
             {
                 _annotator = annotator;
@@ -237,8 +255,19 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
 
             if (fires)
             {
-                _fires.Writer.TryWrite(new TriggerFire(rule, ns, -1, detail));
+                Enqueue(new TriggerFire(rule, ns, -1, detail));
             }
+        }
+    }
+
+    // On the capture thread: until the fire becomes an incident with its exact hold, every ring file is held, so a
+    // ring that runs far ahead (a replay) cannot delete the pre-trigger files in between.
+    private void Enqueue(TriggerFire fire)
+    {
+        Interlocked.Increment(ref _provisional);
+        if (!_fires.Writer.TryWrite(fire))
+        {
+            Interlocked.Decrement(ref _provisional);
         }
     }
 
@@ -312,9 +341,15 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
             return null;
         }
 
+        if (Volatile.Read(ref _provisional) > 0)
+        {
+            return "held for an incident being started";
+        }
+
         lock (_lock)
         {
-            return _pending.Find(i => sequence >= i.FirstHeldSequence) is { } incident ? $"held for incident {incident.Name}" : null;
+            return _pending.Find(i => sequence >= i.FirstHeldSequence && sequence <= _lastHeld.GetValueOrDefault(i.Name, long.MaxValue)) is { } incident
+                ? $"held for incident {incident.Name}" : null;
         }
     }
 
@@ -326,6 +361,18 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         {
             // No capture, or it ended: the files are closed, and nothing more will come.
             return Volatile.Read(ref _horizonNs) >= incident.ToNs ? string.Empty : "the capture stopped before the post-trigger time ended";
+        }
+
+        long lastHeld;
+        lock (_lock)
+        {
+            lastHeld = _lastHeld.GetValueOrDefault(incident.Name, long.MaxValue);
+        }
+
+        if (session.Pipeline.Ring.CurrentPath is { } current && RingNames.TryParseSequence(Path.GetFileName(current), RingPrefix) > lastHeld)
+        {
+            // The ring has moved past the incident's last file: every file it needs is closed and on the disk.
+            return string.Empty;
         }
 
         var horizon = Volatile.Read(ref _horizonNs);
@@ -365,6 +412,7 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
             lock (_lock)
             {
                 _pending.RemoveAll(i => i.Name == incident.Name);
+                _lastHeld.Remove(incident.Name);
             }
 
             _passedEnd.Remove(incident.Name);

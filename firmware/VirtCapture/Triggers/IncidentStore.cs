@@ -5,7 +5,7 @@ using VirtCapture.Management.Contracts;
 namespace VirtCapture.Triggers;
 
 /// <summary>
-/// The <c>incidents/</c> directory under the capture directory: each incident's record and file. Names are made
+/// The incidents directory (<c>incidents/</c> under the capture directory unless configured): each incident's record and file. Names are made
 /// here and checked here; a name from a request reaches only a regular file directly in this directory.
 /// </summary>
 internal sealed class IncidentStore
@@ -16,9 +16,9 @@ internal sealed class IncidentStore
     private const string Extension = ".pcapng";
     private const string RecordExtension = ".json";
 
-    public IncidentStore(string captureDirectory)
+    public IncidentStore(string directory)
     {
-        Directory = Path.Combine(captureDirectory, DirectoryName);
+        Directory = directory;
     }
 
     /// <summary>The directory.</summary>

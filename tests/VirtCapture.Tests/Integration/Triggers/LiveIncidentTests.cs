@@ -108,5 +108,40 @@ public sealed class LiveIncidentTests : IDisposable
         Assert.Equal(1234, Tshark.Count(box.MergedRing()));
     }
 
+    [Fact]
+    public void Trigger_only_mode_keeps_the_ring_to_its_seconds_and_the_disk_flat_while_incidents_are_kept()
+    {
+        using var box = new TriggerBox(null, ["rarp: filter=rarp; pre=2s; post=2s; holdoff=6s"], new Dictionary<string, string>
+        {
+            ["Storage__KeepSeconds"] = "5",
+            ["Storage__FileDurationSeconds"] = "1",
+        });
+        Thread.Sleep(8000);
+        var sizes = new List<long>();
+        for (var i = 0; i < 24; i++)
+        {
+            sizes.Add(RingBytes(box.Captures));
+            Thread.Sleep(1000);
+        }
+
+        // 2000 frames/s of IMIX is about 0.7 MB/s: the ring holds its 5 s, a file being written and an incident's
+        // held files, and the same after 8 s as after 32 s.
+        Assert.True(sizes.Max() < 12_000_000, $"ring sizes over 24 s: {string.Join(", ", sizes)}");
+        Assert.True(sizes.Max() < 2.5 * sizes.Min(), $"the ring should stay flat: {string.Join(", ", sizes)}");
+        var incidents = box.WaitForComplete(3, TimeSpan.FromSeconds(10));
+        Assert.Contains("older than the ring's 5 s (Storage:KeepSeconds)", box.Process.Output, StringComparison.Ordinal);
+        foreach (var incident in incidents.Where(i => i.GetProperty("complete").GetBoolean()))
+        {
+            var file = box.Download(incident.GetProperty("name").GetString()!);
+            Tshark.AssertReadsCleanly(file);
+            // 4 s of traffic (the first may have come within 2 s of the start).
+            Assert.InRange(Tshark.Count(file), 4_000, 9_000);
+        }
+    }
+
+    // A file the ring deletes while it is being measured counts 0.
+    private static long RingBytes(string directory) =>
+        Directory.GetFiles(directory, "vc_*").Sum(path => new FileInfo(path) is { Exists: true } info ? info.Length : 0);
+
     private static string Seconds(long ns) => string.Create(CultureInfo.InvariantCulture, $"{ns / 1_000_000_000}.{ns % 1_000_000_000:D9}");
 }
