@@ -83,13 +83,23 @@ export VIRTCAPTURE_CONFIG_DIR=$out/config Management__TokenFile=$out/token Manag
 : > "$out/table"
 # RUNS rounds, each capture in turn within a round, so that a slow moment of the machine hits all of them alike.
 RUNS=${RUNS:-3}
-CAPTURES=${CAPTURES:-virtcapture-afpacket virtcapture-libpcap tcpdump dumpcap}
+CAPTURES=${CAPTURES:-virtcapture-afpacket virtcapture-triggers virtcapture-libpcap tcpdump dumpcap}
+# Five trigger rules of the kinds a field engineer sets (resets, unreachables, DNS errors, ARP and SYN rates).
+TRIGGERS=(
+  "Capture__Triggers__0=rst: filter=tcp[tcpflags] & tcp-rst != 0"
+  "Capture__Triggers__1=unreach: filter=icmp[icmptype] == icmp-unreach"
+  "Capture__Triggers__2=dns-error: filter=udp port 53 and udp[11] & 0xf != 0"
+  "Capture__Triggers__3=arp-storm: filter=arp; count=500; within=1s"
+  "Capture__Triggers__4=syn-flood: filter=tcp[tcpflags] & tcp-syn != 0; count=1000; within=1s"
+)
 for run in $(seq 1 "$RUNS"); do
   for name in $CAPTURES; do
     dir=$out/$name; rm -rf "$dir"
     case $name in
       virtcapture-afpacket) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
         env Capture__Backend=AfPacket Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-triggers) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
+        env Capture__Backend=AfPacket "${TRIGGERS[@]}" Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-collector) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
         env Capture__Backend=AfPacket Capture__Collector__Port=A Capture__Collector__Address=192.0.2.10/24 Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-libpcap) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
@@ -114,3 +124,9 @@ awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6 }
     tf = median(flood["tcpdump"]); tw = median(whole["tcpdump"])
     for (c in flood) if (c != "tcpdump" && tf > 0 && tw > 0)
       printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood (median %.1f vs %.1f ms/100k), %.2fx for the whole process (%.1f vs %.1f)\n", c, median(flood[c]) / tf, median(flood[c]), tf, median(whole[c]) / tw, median(whole[c]), tw }' "$out/table" | sort
+# The cost of the triggers: the same capture with and without the five rules.
+awk '{ flood[$1] = flood[$1] " " $5 }
+  function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+  END { if (("virtcapture-triggers" in flood) && ("virtcapture-afpacket" in flood) && median(flood["virtcapture-afpacket"]) > 0)
+    printf "five triggers: %.2fx the CPU per frame of the same capture without them (median %.1f vs %.1f ms/100k)\n", median(flood["virtcapture-triggers"]) / median(flood["virtcapture-afpacket"]), median(flood["virtcapture-triggers"]), median(flood["virtcapture-afpacket"]) }' "$out/table"

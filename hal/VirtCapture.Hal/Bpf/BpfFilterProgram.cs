@@ -16,11 +16,26 @@ public sealed unsafe class BpfFilterProgram : IDisposable
     private static readonly Lock CompileLock = new();
     private LibpcapNative.BpfProgramNative* _program;
 
+    private readonly BpfJit.Filter? _compiled;
+
     private BpfFilterProgram(string expression, int linkType, LibpcapNative.BpfProgramNative* program)
     {
         Expression = expression;
         LinkType = linkType;
         _program = program;
+        _compiled = BpfJit.TryCompile(Instructions);
+    }
+
+    /// <summary>True when frames are filtered by the program compiled to .NET code (<see cref="BpfJit"/>), not by libpcap's interpreter.</summary>
+    public bool IsCompiled => _compiled is not null;
+
+    /// <summary>Runs libpcap's interpreter on one frame, whatever <see cref="IsCompiled"/> says: the reference the compiled code is checked against.</summary>
+    public bool MatchesInterpreted(ReadOnlySpan<byte> frame, int wireLength)
+    {
+        fixed (byte* p = frame)
+        {
+            return LibpcapNative.bpf_filter(_program->Instructions, p, (uint)wireLength, (uint)frame.Length) != 0;
+        }
     }
 
     /// <summary>The filter as the user wrote it.</summary>
@@ -143,7 +158,9 @@ public sealed unsafe class BpfFilterProgram : IDisposable
 
         fixed (byte* p = frame)
         {
-            return LibpcapNative.bpf_filter(_program->Instructions, p, (uint)wireLength, (uint)frame.Length) != 0;
+            return _compiled is { } compiled
+                ? compiled(p, (uint)frame.Length, (uint)wireLength) != 0
+                : LibpcapNative.bpf_filter(_program->Instructions, p, (uint)wireLength, (uint)frame.Length) != 0;
         }
     }
 
