@@ -21,6 +21,7 @@ try {
   const body = await download.body();
   result.download = { status: download.status(), bytes: body.length, magic: body.subarray(0, 4).toString("hex") };
   result.armed = await page.inputValue("#triggers");
+  result.consoleErrorsBeforeBadRule = [...result.consoleErrors];
   const bad = await page.fill("#triggers", "oops: filter=tcp port nonsense").then(() => page.click("#trigger-form button[type=submit]"));
   await page.waitForFunction(() => document.getElementById("trigger-error").textContent.length > 0, null, { timeout: 10000 });
   result.badRuleError = await page.textContent("#trigger-error");

@@ -9,7 +9,7 @@ namespace VirtCapture.Triggers;
 /// collector's sessions are found as it goes), with the VLAN tag the kernel stripped put back first, so a filter sees
 /// the frame as it is recorded. No allocation per frame.
 /// </summary>
-internal sealed class FrameMatcher : IDisposable
+internal sealed unsafe class FrameMatcher : IDisposable
 {
     private readonly string _expression;
     private readonly Dictionary<int, BpfFilterProgram> _byLinkType = [];
@@ -42,6 +42,20 @@ internal sealed class FrameMatcher : IDisposable
         var restored = _scratch.AsSpan(0, frame.RestoredLength);
         Slicer.Copy(frame, bytes, restored);
         return program.Matches(restored, Slicer.RecordedWireLength(frame));
+    }
+
+    /// <summary>True when the frame matches; <paramref name="data"/> is the batch's region, fixed by the caller.</summary>
+    public bool Matches(byte* data, in FrameRecord frame, ReadOnlySpan<byte> region, IReadOnlyList<CapturePort> ports)
+    {
+        var port = frame.Port;
+        if (port >= _byPort.Length || _byPort[port] is null)
+        {
+            Learn(ports);
+        }
+
+        return frame.VlanTpid == 0
+            ? _byPort[port]!.Matches(data + frame.Offset, frame.CapturedLength, frame.WireLength)
+            : Matches(frame, region.Slice(frame.Offset, frame.CapturedLength), ports);
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,7 @@ namespace VirtCapture.Triggers;
 /// capture filter where the kernel did not apply it), so five rules cost about one filter; only a frame that matches
 /// it is tried against each rule. A rule that fires comments its frame and is handed to <see cref="Fired"/>.
 /// </summary>
-internal sealed class TriggerAnnotator : IFrameAnnotator, IDisposable
+internal sealed unsafe class TriggerAnnotator : IFrameAnnotator, IDisposable
 {
     private readonly TriggerRule[] _rules;
     private readonly FrameMatcher _any;
@@ -59,21 +59,25 @@ internal sealed class TriggerAnnotator : IFrameAnnotator, IDisposable
     public void Annotate(in FrameBatch batch, IReadOnlyList<CapturePort> ports, FrameComments comments)
     {
         var frames = batch.Frames;
-        for (var i = 0; i < frames.Length; i++)
+        var region = batch.Data;
+        fixed (byte* data = region)
         {
-            ref readonly var frame = ref frames[i];
-            var bytes = batch.Bytes(frame);
-            if (!_any.Matches(frame, bytes, ports))
+            for (var i = 0; i < frames.Length; i++)
             {
-                continue;
-            }
-
-            for (var r = 0; r < _each.Length; r++)
-            {
-                if (_each[r].Matches(frame, bytes, ports) && _counts[r].Hit(frame.TimestampNs))
+                ref readonly var frame = ref frames[i];
+                if (!_any.Matches(data, frame, region, ports))
                 {
-                    comments.Add(i, _comments[r]);
-                    Fired(new TriggerFire(_rules[r], frame.TimestampNs, frame.Port));
+                    continue;
+                }
+
+                var bytes = batch.Bytes(frame);
+                for (var r = 0; r < _each.Length; r++)
+                {
+                    if (_each[r].Matches(frame, bytes, ports) && _counts[r].Hit(frame.TimestampNs))
+                    {
+                        comments.Add(i, _comments[r]);
+                        Fired(new TriggerFire(_rules[r], frame.TimestampNs, frame.Port));
+                    }
                 }
             }
         }

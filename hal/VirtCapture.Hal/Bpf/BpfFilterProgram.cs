@@ -164,6 +164,15 @@ public sealed unsafe class BpfFilterProgram : IDisposable
         }
     }
 
+    /// <summary>Runs the filter over one frame in memory the caller keeps fixed (a batch's region): no span per frame.</summary>
+    /// <param name="frame">The frame's first byte.</param>
+    /// <param name="captured">Bytes captured.</param>
+    /// <param name="wireLength">The frame's length on the wire.</param>
+    public bool Matches(byte* frame, int captured, int wireLength) =>
+        AcceptsAll || (_compiled is { } compiled
+            ? compiled(frame, (uint)captured, (uint)wireLength) != 0
+            : LibpcapNative.bpf_filter(_program->Instructions, frame, (uint)wireLength, (uint)captured) != 0);
+
     /// <inheritdoc/>
     public void Dispose()
     {

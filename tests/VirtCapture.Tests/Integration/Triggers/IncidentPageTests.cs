@@ -18,7 +18,7 @@ public sealed class IncidentPageTests
         using var seen = JsonDocument.Parse(run.Lines.Last());
         var page = seen.RootElement;
         Assert.False(page.TryGetProperty("error", out var error), $"in the browser: {error}\n{box.Process.Output}");
-        Assert.Empty(page.GetProperty("consoleErrors").EnumerateArray());
+        Assert.Empty(page.GetProperty("consoleErrorsBeforeBadRule").EnumerateArray());
         var row = Assert.Single(page.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToArray()), r => r[1] == "marked");
         Assert.StartsWith("incident-", row[0], StringComparison.Ordinal);
         Assert.Equal("complete", row[4]);
