@@ -11,6 +11,7 @@ root.Subcommands.Add(RepairCommand.Build());
 root.Subcommands.Add(TokenCommand.Build());
 root.Subcommands.Add(InventoryCommand.Build());
 root.Subcommands.Add(FleetCommand.Build());
+root.Subcommands.Add(ExtcapCommand.Build());
 root.SetAction((result, _) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray()));
 
 var parse = root.Parse(args);
@@ -23,7 +24,8 @@ if (parse.Errors.Count > 0)
 // The daemon and `token` read configuration overrides (--Section:Key=value); anything else unknown is a typo.
 var command = parse.CommandResult.Command;
 var takesOverrides = command == root || command.Name is "run" or "token";
-if (CommandLineChecks.Unexpected(parse, takesOverrides) is { } unexpected)
+// Wireshark passes its own options to the extcap, which reads them itself.
+if (command.Name != "extcap" && CommandLineChecks.Unexpected(parse, takesOverrides) is { } unexpected)
 {
     var what = command == root ? "unknown command or option" : $"{command.Name}: unknown option or argument";
     Console.Error.WriteLine($"virtcapture: {what} '{unexpected}'{(takesOverrides ? " (settings are given as --Section:Key=value)" : string.Empty)}; usage: virtcapture [run|capture|repair|inventory|token] [options], see virtcapture --help");

@@ -15,7 +15,7 @@ internal static class LiveStream
     /// <summary>Bytes queued for one client before its stream starts losing frames.</summary>
     public const long MaxQueuedBytes = 8L << 20;
 
-    public static async Task<IResult?> StreamAsync(HttpContext context, CaptureSession session, string filter, int snaplen, int maxClients)
+    public static async Task<IResult?> StreamAsync(HttpContext context, CaptureSession session, string filter, int snaplen, int maxClients, int port = -1)
     {
         var pipeline = session.Pipeline;
         var linkType = pipeline.Ports.Count > 0 ? pipeline.Ports[0].LinkType : 1;
@@ -59,7 +59,7 @@ internal static class LiveStream
                         writer.Declare(pipeline.Ports);
                         try
                         {
-                            Copy(segment.Data.AsSpan(0, segment.Length), writer, program, snaplen);
+                            Copy(segment.Data.AsSpan(0, segment.Length), writer, program, snaplen, port);
                         }
                         finally
                         {
@@ -89,7 +89,7 @@ internal static class LiveStream
         return null;
     }
 
-    private static void Copy(ReadOnlySpan<byte> segment, PcapngStreamWriter writer, BpfFilterProgram program, int snaplen)
+    private static void Copy(ReadOnlySpan<byte> segment, PcapngStreamWriter writer, BpfFilterProgram program, int snaplen, int port)
     {
         var blocks = segment;
         while (true)
@@ -100,7 +100,7 @@ internal static class LiveStream
                 return;
             }
 
-            if (isFrame && program.Matches(data, frame.WireLength))
+            if (isFrame && (port < 0 || frame.Port == port) && program.Matches(data, frame.WireLength))
             {
                 writer.Frame(frame, data, snaplen);
             }

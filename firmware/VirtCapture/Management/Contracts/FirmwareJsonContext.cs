@@ -31,5 +31,7 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(PanelOptions))]
 [JsonSerializable(typeof(List<CatalogIndexEntry>))]
 [JsonSerializable(typeof(Triggers.Incident))]
+[JsonSerializable(typeof(List<Extcap.ExtcapBox>))]
+[JsonSerializable(typeof(List<Extcap.ExtcapInterface>))]
 [JsonSerializable(typeof(IReadOnlyList<Triggers.Incident>))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;

@@ -44,7 +44,7 @@ internal static class PacketEndpoints
         return await PacketQuery.StreamAsync(context, catalog, fromNs, toNs, filter ?? string.Empty, port, snaplen ?? Slicer.MaxSnaplen).ConfigureAwait(false) ?? Results.Empty;
     }
 
-    private static async Task<IResult> LiveAsync(HttpContext context, CaptureService capture, IOptions<ManagementOptions> management, string? filter, int? snaplen)
+    private static async Task<IResult> LiveAsync(HttpContext context, CaptureService capture, IOptions<ManagementOptions> management, string? filter, int? snaplen, string? port)
     {
         if (filter is { Length: > CaptureEndpoints.MaxFilterLength })
         {
@@ -62,6 +62,16 @@ internal static class PacketEndpoints
             return Results.Conflict(new ApiError("no capture is running: POST /api/capture/start first"));
         }
 
-        return await LiveStream.StreamAsync(context, session, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen, management.Value.MaxLiveClients).ConfigureAwait(false) ?? Results.Empty;
+        var portIndex = -1;
+        if (port is not null)
+        {
+            portIndex = session.Pipeline.Ports.ToList().FindIndex(p => p.Name.Equals(port, StringComparison.OrdinalIgnoreCase));
+            if (portIndex < 0)
+            {
+                return Results.BadRequest(new ApiError($"port: no port or session named '{port}' (the capture has {string.Join(", ", session.Pipeline.Ports.Select(p => p.Name))})"));
+            }
+        }
+
+        return await LiveStream.StreamAsync(context, session, filter ?? string.Empty, snaplen ?? Slicer.MaxSnaplen, management.Value.MaxLiveClients, portIndex).ConfigureAwait(false) ?? Results.Empty;
     }
 }

@@ -49,6 +49,9 @@ internal sealed class TriggerBox : IDisposable
 
     public string Captures => _dir.File("captures");
 
+    /// <summary>The API token's file.</summary>
+    public string TokenFile => _dir.File("token");
+
     public string Incidents => Path.Combine(Captures, "incidents");
 
     public FirmwareProcess Process { get; private set; }

@@ -1,0 +1,35 @@
+namespace VirtCapture.Extcap;
+
+/// <summary>
+/// Puts a launcher for <c>virtcapture extcap</c> in the user's extcap folders: <c>~/.config/wireshark/extcap</c>
+/// (Wireshark 4.0, Debian 12's) and <c>~/.local/lib/wireshark/extcap</c> (4.2 and later).
+/// </summary>
+internal static class ExtcapInstaller
+{
+    /// <summary>Writes the launchers; returns where.</summary>
+    public static IReadOnlyList<string> Install()
+    {
+        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var folders = new[] { Path.Combine(home, ".config", "wireshark", "extcap"), Path.Combine(home, ".local", "lib", "wireshark", "extcap") };
+        var script = $"#!/bin/sh\n# VirtCapture's extcap: the boxes in Wireshark's interface list.\nexec {Command()} extcap \"$@\"\n";
+        var written = new List<string>();
+        foreach (var folder in folders)
+        {
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, "virtcapture");
+            File.WriteAllText(path, script);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            written.Add(path);
+        }
+
+        return written;
+    }
+
+    // The single-file binary runs itself; a framework-dependent build runs under dotnet.
+    private static string Command()
+    {
+        var process = Environment.ProcessPath ?? "virtcapture";
+        var assembly = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && File.Exists(assembly) ? $"'{process}' exec '{assembly}'" : $"'{process}'";
+    }
+}

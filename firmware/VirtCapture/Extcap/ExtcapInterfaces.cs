@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace VirtCapture.Extcap;
+
+/// <summary>
+/// What Wireshark lists: every configured box, all its ports, each port or mirror session, and each VM its fleet follows.
+/// Boxes are asked in parallel with a short timeout, and the answer is cached, so Wireshark's frequent calls are quick.
+/// </summary>
+internal static class ExtcapInterfaces
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The list, from the cache while it is fresh.</summary>
+    public static async Task<List<ExtcapInterface>> ListAsync(CancellationToken cancel)
+    {
+        if (ExtcapSettings.Cached() is { } cached)
+        {
+            return cached;
+        }
+
+        var boxes = ExtcapSettings.Boxes();
+        var lists = await Task.WhenAll(boxes.Select(b => OfBoxAsync(b, cancel))).ConfigureAwait(false);
+        var all = lists.SelectMany(l => l).ToList();
+        ExtcapSettings.Cache(all);
+        return all;
+    }
+
+    private static async Task<List<ExtcapInterface>> OfBoxAsync(ExtcapBox box, CancellationToken cancel)
+    {
+        var list = new List<ExtcapInterface> { new(box.Name, null, null, $"VirtCapture {box.Name}: all ports") };
+        try
+        {
+            using var client = new ExtcapBoxClient(box, box.TokenFile.Length == 0 ? string.Empty : null, AskTimeout);
+            using var status = await client.GetJsonAsync("api/status", cancel).ConfigureAwait(false);
+            foreach (var port in status.RootElement.GetProperty("ports").EnumerateArray())
+            {
+                var name = port.GetProperty("name").GetString()!;
+                list.Add(new ExtcapInterface(box.Name, name, null, $"VirtCapture {box.Name}: {port.GetProperty("description").GetString()}"));
+            }
+
+            using var fleet = await client.GetJsonAsync("api/fleet", cancel).ConfigureAwait(false);
+            if (fleet.RootElement.TryGetProperty("followed", out var followed))
+            {
+                foreach (var vm in followed.EnumerateArray())
+                {
+                    var mac = vm.GetProperty("mac").GetString()!;
+                    list.Add(new ExtcapInterface(box.Name, null, mac, $"VirtCapture {box.Name}: followed VM {mac}"));
+                }
+            }
+        }
+        catch (Exception e) when (e is UserErrorException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // The box is listed all the same: capturing from it says what is wrong, in Wireshark's words.
+            list[0] = list[0] with { Display = $"VirtCapture {box.Name}: all ports (not reachable now)" };
+        }
+
+        return list;
+    }
+}

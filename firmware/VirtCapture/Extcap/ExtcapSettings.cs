@@ -1,0 +1,94 @@
+using System.Text.Json;
+using VirtCapture.Management.Contracts;
+
+namespace VirtCapture.Extcap;
+
+/// <summary>
+/// The laptop's side: the boxes Wireshark knows (<c>~/.config/virtcapture/extcap.json</c>, written by
+/// <c>virtcapture extcap --add-box</c>) and the cached interface list (<c>~/.cache/virtcapture/</c>).
+/// </summary>
+internal static class ExtcapSettings
+{
+    /// <summary>How long the interface list is answered from the cache: Wireshark asks often.</summary>
+    public static readonly TimeSpan CacheLife = TimeSpan.FromSeconds(60);
+
+    /// <summary>The boxes file.</summary>
+    public static string BoxesFile => Path.Combine(ConfigHome(), "virtcapture", "extcap.json");
+
+    /// <summary>The interface list's cache.</summary>
+    public static string CacheFile => Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Home(), ".cache"), "virtcapture", "extcap-interfaces.json");
+
+    /// <summary>The configured boxes (none when the file does not exist).</summary>
+    /// <exception cref="UserErrorException">The file is not valid.</exception>
+    public static List<ExtcapBox> Boxes()
+    {
+        if (!File.Exists(BoxesFile))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(BoxesFile);
+            return JsonSerializer.Deserialize(stream, FirmwareJsonContext.Default.ListExtcapBox) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"{BoxesFile} is not a list of boxes: {e.Message}");
+        }
+    }
+
+    /// <summary>Adds or replaces a box.</summary>
+    public static void Save(ExtcapBox box)
+    {
+        var boxes = Boxes();
+        boxes.RemoveAll(b => b.Name == box.Name);
+        boxes.Add(box);
+        Directory.CreateDirectory(Path.GetDirectoryName(BoxesFile)!);
+        File.WriteAllText(BoxesFile, JsonSerializer.Serialize(boxes, FirmwareJsonContext.Default.ListExtcapBox));
+        if (File.Exists(CacheFile))
+        {
+            File.Delete(CacheFile);
+        }
+    }
+
+    /// <summary>The cached interfaces, if fresh.</summary>
+    public static List<ExtcapInterface>? Cached()
+    {
+        try
+        {
+            var info = new FileInfo(CacheFile);
+            if (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc > CacheLife || (File.Exists(BoxesFile) && File.GetLastWriteTimeUtc(BoxesFile) > info.LastWriteTimeUtc))
+            {
+                return null;
+            }
+
+            using var stream = File.OpenRead(CacheFile);
+            return JsonSerializer.Deserialize(stream, FirmwareJsonContext.Default.ListExtcapInterface);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps the interfaces for the next calls.</summary>
+    public static void Cache(List<ExtcapInterface> interfaces)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(CacheFile)!);
+            var temporary = CacheFile + ".tmp";
+            File.WriteAllText(temporary, JsonSerializer.Serialize(interfaces, FirmwareJsonContext.Default.ListExtcapInterface));
+            File.Move(temporary, CacheFile, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // No cache is only slower.
+        }
+    }
+
+    private static string Home() => Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    private static string ConfigHome() => Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } config ? config : Path.Combine(Home(), ".config");
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using VirtCapture.Tests.Integration.Triggers;
+using VirtCapture.Tests.Support;
+
+namespace VirtCapture.Tests.Integration.Extcap;
+
+/// <summary>
+/// The box in Wireshark's interface list, with Wireshark's own tshark as the client: the extcap installed into a
+/// temporary HOME, the firmware on the simulated board. What tshark writes is compared with what the box stored.
+/// </summary>
+public sealed class ExtcapTests : IDisposable
+{
+    private readonly TempDirectory _home = new();
+    private readonly TriggerBox _box = new(null, [], new Dictionary<string, string> { ["Capture__SyntheticRate"] = "500" });
+
+    public ExtcapTests()
+    {
+        Extcap("--add-box", _box.Url, "--token-file", _box.TokenFile, "--name", "lab");
+        var install = Extcap("--install");
+        Assert.Contains(Path.Combine(_home.Path, ".config", "wireshark", "extcap", "virtcapture"), install.StdOut, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _box.Dispose();
+        _home.Dispose();
+    }
+
+    [Fact]
+    public void Tshark_lists_the_box_and_captures_from_it_with_the_filter_applied_on_the_box()
+    {
+        var list = Tshark("-D");
+        Assert.Contains("vc-lab (VirtCapture lab: all ports)", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains("vc-lab~A (VirtCapture lab: ", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains("vc-lab~B (VirtCapture lab: ", list.StdOut, StringComparison.Ordinal);
+
+        var output = _home.File("udp.pcapng");
+        var capture = Tshark("-i", "vc-lab", "-f", "udp", "-a", "packets:200", "-w", output);
+        Assert.True(capture.ExitCode == 0, capture.StdErr);
+        Assert.Equal(200, global::VirtCapture.Tests.Support.Tshark.Count(output));
+        Assert.Equal(0, global::VirtCapture.Tests.Support.Tshark.Count(output, "not udp"));
+
+        // The same span from the box's ring, through the same filter: the same frames.
+        var times = global::VirtCapture.Tests.Support.Tshark.Fields(output, null, "frame.time_epoch");
+        Thread.Sleep(2500);
+        var stored = Window(times[0], times[^1], "udp");
+        Assert.Equal(global::VirtCapture.Tests.Support.Tshark.Fields(stored, null, "frame.time_epoch", "frame.len", "eth.src"),
+            global::VirtCapture.Tests.Support.Tshark.Fields(output, null, "frame.time_epoch", "frame.len", "eth.src"));
+    }
+
+    [Fact]
+    public void Starting_in_the_past_gives_the_ring_then_live_with_no_gap_and_no_duplicate()
+    {
+        Thread.Sleep(3000);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var output = _home.File("history.pcapng");
+        var capture = Tshark("-i", "vc-lab", "-o", $"extcap.vc_lab.startfrom:{start}", "-f", "tcp", "-a", "duration:8", "-w", output);
+        Assert.True(capture.ExitCode == 0, capture.StdErr);
+        var frames = global::VirtCapture.Tests.Support.Tshark.Fields(output, null, "frame.time_epoch", "frame.len", "eth.src");
+        Thread.Sleep(2500);
+        var times = global::VirtCapture.Tests.Support.Tshark.Fields(output, null, "frame.time_epoch");
+        var stored = Window(start, times[^1], "tcp");
+        var ring = global::VirtCapture.Tests.Support.Tshark.Fields(stored, null, "frame.time_epoch", "frame.len", "eth.src");
+        // The box ran ~3 s before the capture: its first frames are history, the rest live; together, the ring's.
+        Assert.True(ring.Length > 300, $"expected the ring's TCP frames since the box started, got {ring.Length}");
+        Assert.Equal(ring, frames);
+        Assert.Equal(frames.Length, frames.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_box_down_a_wrong_token_and_a_bad_filter_each_end_tshark_with_the_extcaps_one_line()
+    {
+        var wrong = _home.File("wrong-token");
+        File.WriteAllText(wrong, "not-the-token");
+        Extcap("--add-box", FreePort.HttpUrl(), "--token-file", wrong, "--name", "down");
+        Extcap("--add-box", _box.Url, "--token-file", wrong, "--name", "wrong");
+
+        Assert.Contains("box down (http://127.0.0.1:", Tshark("-i", "vc-down", "-a", "duration:5", "-w", _home.File("a.pcapng")).StdErr, StringComparison.Ordinal);
+        Assert.Contains("box wrong: the token was refused", Tshark("-i", "vc-wrong", "-a", "duration:5", "-w", _home.File("b.pcapng")).StdErr, StringComparison.Ordinal);
+        Assert.Contains("udp port nonsense", Tshark("-i", "vc-lab", "-f", "udp port nonsense", "-a", "duration:5", "-w", _home.File("c.pcapng")).StdErr, StringComparison.Ordinal);
+    }
+
+    private string Window(string from, string to, string filter)
+    {
+        var path = _home.File($"ring-{Guid.NewGuid():N}.pcapng");
+        using var response = _box.Client.GetAsync($"/api/packets?from={from}&to={to}&filter={Uri.EscapeDataString(filter)}").GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+        File.WriteAllBytes(path, response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult());
+        return path;
+    }
+
+    private ProcessResult Extcap(params string[] args)
+    {
+        var result = Run.Program("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "extcap", .. args], TimeSpan.FromSeconds(60), Environment());
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        return result;
+    }
+
+    private ProcessResult Tshark(params string[] args) => Run.Program("tshark", args, TimeSpan.FromSeconds(60), Environment());
+
+    private Dictionary<string, string> Environment() => new() { ["HOME"] = _home.Path, ["XDG_CONFIG_HOME"] = Path.Combine(_home.Path, ".config"), ["XDG_CACHE_HOME"] = Path.Combine(_home.Path, ".cache") };
+}
