@@ -11,6 +11,8 @@ DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_E
 .PHONY: deps restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet fleet lab publish image clean
 
 RID ?= linux-arm64
+# The engineer's laptop, for the Wireshark extcap (the same code builds for win-x64 and osx-arm64).
+LAPTOP_RID ?= linux-x64
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 PUBLISH := $(BUILD)/publish/$(RID)
 IMAGE := $(BUILD)/image/virtcapture-$(VERSION)-$(RID)
@@ -86,6 +88,10 @@ publish: restore
 	  -p:PublishSingleFile=true -p:PublishTrimmed=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -p:GenerateDocumentationFile=false \
 	  -o $(PUBLISH) -v quiet -nologo
 	@echo "published $(PUBLISH)/virtcapture"
+	$(DOTNET) publish firmware/VirtCapture/VirtCapture.csproj -c $(CONFIGURATION) -r $(LAPTOP_RID) --self-contained \
+	  -p:PublishSingleFile=true -p:PublishTrimmed=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -p:GenerateDocumentationFile=false \
+	  -o $(BUILD)/publish/laptop-$(LAPTOP_RID) -v quiet -nologo
+	@echo "published the Wireshark extcap for a laptop: $(BUILD)/publish/laptop-$(LAPTOP_RID)/virtcapture (then: virtcapture extcap --add-box URL --token-file F; virtcapture extcap --install)"
 
 # The firmware bundle: application, systemd units, networkd bridge, udev names, sysctl, default configuration,
 # install script; a tarball and its SHA-256.

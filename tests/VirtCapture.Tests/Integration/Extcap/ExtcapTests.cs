@@ -68,6 +68,28 @@ public sealed class ExtcapTests : IDisposable
     }
 
     [Fact]
+    public async Task The_options_offer_the_boxs_vms_and_a_vm_picked_is_all_that_is_captured()
+    {
+        Assert.Equal("dlt {number=1}{name=EN10MB}{display=Ethernet}", Extcap("--extcap-interface", "vc-lab", "--extcap-dlts").StdOut.Trim());
+        Thread.Sleep(2000);
+        var config = Extcap("--extcap-interface", "vc-lab", "--extcap-config").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(config, l => l.StartsWith("arg {number=0}{call=--start-from}{display=Start from}{type=timestamp}", StringComparison.Ordinal));
+        Assert.Contains(config, l => l.StartsWith("arg {number=3}{call=--token}{display=API token}{type=password}", StringComparison.Ordinal));
+        var vms = config.Where(l => l.StartsWith("value {arg=1}{value=", StringComparison.Ordinal)).ToArray();
+        using (var listed = System.Text.Json.JsonDocument.Parse(await _box.Client.GetStringAsync("/api/vms")))
+        {
+            Assert.Equal(listed.RootElement.GetArrayLength(), vms.Length);
+        }
+
+        var mac = vms.Select(v => v["value {arg=1}{value=".Length..].Split('}')[0]).First(m => m.StartsWith("00:50:56", StringComparison.Ordinal));
+        var output = _home.File("vm.pcapng");
+        var capture = Tshark("-i", "vc-lab", "-o", $"extcap.vc_lab.vms:{mac}", "-a", "packets:50", "-w", output);
+        Assert.True(capture.ExitCode == 0, capture.StdErr);
+        Assert.Equal(50, global::VirtCapture.Tests.Support.Tshark.Count(output));
+        Assert.Equal(0, global::VirtCapture.Tests.Support.Tshark.Count(output, $"not eth.addr == {mac}"));
+    }
+
+    [Fact]
     public void A_box_down_a_wrong_token_and_a_bad_filter_each_end_tshark_with_the_extcaps_one_line()
     {
         var wrong = _home.File("wrong-token");
