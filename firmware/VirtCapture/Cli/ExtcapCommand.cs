@@ -60,14 +60,7 @@ internal static class ExtcapCommand
 
         if (args.ContainsKey("extcap-interfaces"))
         {
-            // The help link is a box's own web page: the laptop has no other VirtCapture documentation at hand.
-            var help = ExtcapSettings.Boxes().FirstOrDefault()?.Url ?? "https://192.168.77.1:8443/";
-            Console.WriteLine($"extcap {{version={version}}}{{help={help}}}");
-            foreach (var item in await ExtcapInterfaces.ListAsync(cancel).ConfigureAwait(false))
-            {
-                Console.WriteLine($"interface {{value={item.Value}}}{{display={item.Display}}}");
-            }
-
+            Console.Write(await ExtcapInterfaces.AnswerAsync(version, cancel).ConfigureAwait(false));
             return 0;
         }
 
@@ -103,9 +96,21 @@ internal static class ExtcapCommand
             ? decimal.TryParse(from, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ? (long)(seconds * 1_000_000_000m)
                 : throw new UserErrorException($"extcap: --start-from '{from}' is not a time in seconds since 1970")
             : null;
-        using var client = new ExtcapBoxClient(box, token, Timeout.InfiniteTimeSpan);
-        await ExtcapCapture.RunAsync(client, target, filter, snaplen, startFrom, fifo, cancel).ConfigureAwait(false);
-        return 0;
+        // The fifo is opened first, and closed only after the reason is on stderr: Wireshark reads the extcap's stderr
+        // when the fifo ends, and shows it.
+        await using var output = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        try
+        {
+            using var client = new ExtcapBoxClient(box, token, Timeout.InfiniteTimeSpan);
+            await ExtcapCapture.RunAsync(client, target, filter, snaplen, startFrom, output, cancel).ConfigureAwait(false);
+            return 0;
+        }
+        catch (UserErrorException e)
+        {
+            await Console.Error.WriteLineAsync($"virtcapture: {e.Message}").ConfigureAwait(false);
+            await Console.Error.FlushAsync(cancel).ConfigureAwait(false);
+            return ErrorReporter.Failure;
+        }
     }
 
     private static int AddBox(string url, string tokenFile, string? name)

@@ -14,11 +14,8 @@ internal static class ExtcapCapture
     // The box writes its ring within its fsync interval (1 s by default) and its buffer publishes within 200 ms.
     private static readonly TimeSpan RingSettles = TimeSpan.FromSeconds(2.5);
 
-    public static async Task RunAsync(ExtcapBoxClient client, ExtcapInterface target, string filter, int snaplen, long? startFromNs, string fifo, CancellationToken cancel)
+    public static async Task RunAsync(ExtcapBoxClient client, ExtcapInterface target, string filter, int snaplen, long? startFromNs, Stream output, CancellationToken cancel)
     {
-        // The fifo is opened first: if the box cannot be reached, closing it is what tells Wireshark the capture ended,
-        // and the one line on stderr says why.
-        await using var output = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
         var query = $"filter={Uri.EscapeDataString(filter)}&snaplen={snaplen.ToString(CultureInfo.InvariantCulture)}"
             + (target.Port is null ? string.Empty : $"&port={Uri.EscapeDataString(target.Port)}");
         using var live = await client.SendAsync("api/live?" + query, cancel).ConfigureAwait(false);

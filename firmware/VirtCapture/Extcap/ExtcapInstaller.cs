@@ -11,7 +11,15 @@ internal static class ExtcapInstaller
     {
         var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var folders = new[] { Path.Combine(home, ".config", "wireshark", "extcap"), Path.Combine(home, ".local", "lib", "wireshark", "extcap") };
-        var script = $"#!/bin/sh\n# VirtCapture's extcap: the boxes in Wireshark's interface list.\nexec {Command()} extcap \"$@\"\n";
+        // Wireshark asks for the interface list often (at start, on refresh): a fresh cached answer is served by the
+        // shell in milliseconds, without starting .NET (which takes a few hundred).
+        var script = "#!/bin/sh\n# VirtCapture's extcap: the boxes in Wireshark's interface list.\n"
+            + "cache=\"${XDG_CACHE_HOME:-$HOME/.cache}/virtcapture/extcap-interfaces.txt\"\n"
+            + "boxes=\"${XDG_CONFIG_HOME:-$HOME/.config}/virtcapture/extcap.json\"\n"
+            + "case \" $* \" in *\" --extcap-interfaces \"*)\n"
+            + "  if [ -n \"$(find \"$cache\" -mmin -1 2>/dev/null)\" ] && [ \"$cache\" -nt \"$boxes\" ]; then cat \"$cache\"; exit 0; fi ;;\n"
+            + "esac\n"
+            + $"exec {Command()} extcap \"$@\"\n";
         var written = new List<string>();
         foreach (var folder in folders)
         {

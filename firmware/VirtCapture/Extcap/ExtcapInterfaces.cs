@@ -10,8 +10,8 @@ internal static class ExtcapInterfaces
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>The list, from the cache while it is fresh.</summary>
-    public static async Task<List<ExtcapInterface>> ListAsync(CancellationToken cancel)
+    /// <summary>The answer to --extcap-interfaces, from the cache while it is fresh.</summary>
+    public static async Task<string> AnswerAsync(string version, CancellationToken cancel)
     {
         if (ExtcapSettings.Cached() is { } cached)
         {
@@ -20,9 +20,16 @@ internal static class ExtcapInterfaces
 
         var boxes = ExtcapSettings.Boxes();
         var lists = await Task.WhenAll(boxes.Select(b => OfBoxAsync(b, cancel))).ConfigureAwait(false);
-        var all = lists.SelectMany(l => l).ToList();
-        ExtcapSettings.Cache(all);
-        return all;
+        // The help link is a box's own web page: the laptop has no other VirtCapture documentation at hand.
+        var help = boxes.FirstOrDefault()?.Url ?? "https://192.168.77.1:8443/";
+        var answer = new System.Text.StringBuilder($"extcap {{version={version}}}{{help={help}}}\n");
+        foreach (var item in lists.SelectMany(l => l))
+        {
+            answer.Append($"interface {{value={item.Value}}}{{display={item.Display}}}\n");
+        }
+
+        ExtcapSettings.Cache(answer.ToString());
+        return answer.ToString();
     }
 
     private static async Task<List<ExtcapInterface>> OfBoxAsync(ExtcapBox box, CancellationToken cancel)

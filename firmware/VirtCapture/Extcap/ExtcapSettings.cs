@@ -5,7 +5,7 @@ namespace VirtCapture.Extcap;
 
 /// <summary>
 /// The laptop's side: the boxes Wireshark knows (<c>~/.config/virtcapture/extcap.json</c>, written by
-/// <c>virtcapture extcap --add-box</c>) and the cached interface list (<c>~/.cache/virtcapture/</c>).
+/// <c>virtcapture extcap --add-box</c>) and the cached interface list (<c>~/.cache/virtcapture/extcap-interfaces.txt</c>).
 /// </summary>
 internal static class ExtcapSettings
 {
@@ -16,7 +16,7 @@ internal static class ExtcapSettings
     public static string BoxesFile => Path.Combine(ConfigHome(), "virtcapture", "extcap.json");
 
     /// <summary>The interface list's cache.</summary>
-    public static string CacheFile => Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Home(), ".cache"), "virtcapture", "extcap-interfaces.json");
+    public static string CacheFile => Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Home(), ".cache"), "virtcapture", "extcap-interfaces.txt");
 
     /// <summary>The configured boxes (none when the file does not exist).</summary>
     /// <exception cref="UserErrorException">The file is not valid.</exception>
@@ -52,8 +52,8 @@ internal static class ExtcapSettings
         }
     }
 
-    /// <summary>The cached interfaces, if fresh.</summary>
-    public static List<ExtcapInterface>? Cached()
+    /// <summary>The cached answer to --extcap-interfaces, if fresh (the launcher serves it too, without starting .NET).</summary>
+    public static string? Cached()
     {
         try
         {
@@ -63,23 +63,22 @@ internal static class ExtcapSettings
                 return null;
             }
 
-            using var stream = File.OpenRead(CacheFile);
-            return JsonSerializer.Deserialize(stream, FirmwareJsonContext.Default.ListExtcapInterface);
+            return File.ReadAllText(CacheFile);
         }
-        catch (Exception e) when (e is JsonException or IOException)
+        catch (IOException)
         {
             return null;
         }
     }
 
-    /// <summary>Keeps the interfaces for the next calls.</summary>
-    public static void Cache(List<ExtcapInterface> interfaces)
+    /// <summary>Keeps the answer for the next calls.</summary>
+    public static void Cache(string answer)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(CacheFile)!);
             var temporary = CacheFile + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(interfaces, FirmwareJsonContext.Default.ListExtcapInterface));
+            File.WriteAllText(temporary, answer);
             File.Move(temporary, CacheFile, overwrite: true);
         }
         catch (IOException)

@@ -32,6 +32,5 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(List<CatalogIndexEntry>))]
 [JsonSerializable(typeof(Triggers.Incident))]
 [JsonSerializable(typeof(List<Extcap.ExtcapBox>))]
-[JsonSerializable(typeof(List<Extcap.ExtcapInterface>))]
 [JsonSerializable(typeof(IReadOnlyList<Triggers.Incident>))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;

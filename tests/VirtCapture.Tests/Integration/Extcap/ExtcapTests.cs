@@ -90,6 +90,27 @@ public sealed class ExtcapTests : IDisposable
     }
 
     [Fact]
+    public void The_launcher_answers_the_interface_list_from_the_cache_until_a_box_is_added()
+    {
+        var launcher = Path.Combine(_home.Path, ".config", "wireshark", "extcap", "virtcapture");
+        var first = Run.Program(launcher, ["--extcap-interfaces", "--extcap-version=4.0"], TimeSpan.FromSeconds(60), Environment());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.StartsWith("extcap {version=", first.StdOut, StringComparison.Ordinal);
+        Assert.Contains("interface {value=vc-lab~A}", first.StdOut, StringComparison.Ordinal);
+
+        // Served by the shell from the cache: what the cache says is what Wireshark gets.
+        var cache = Path.Combine(_home.Path, ".cache", "virtcapture", "extcap-interfaces.txt");
+        File.AppendAllText(cache, "interface {value=vc-marker}{display=from the cache}\n");
+        Assert.Contains("vc-marker", Run.Program(launcher, ["--extcap-interfaces"], TimeSpan.FromSeconds(60), Environment()).StdOut, StringComparison.Ordinal);
+
+        // A box added makes the cache stale: the next answer is asked of the boxes again.
+        Extcap("--add-box", _box.Url, "--token-file", _box.TokenFile, "--name", "lab2");
+        var fresh = Run.Program(launcher, ["--extcap-interfaces"], TimeSpan.FromSeconds(60), Environment()).StdOut;
+        Assert.DoesNotContain("vc-marker", fresh, StringComparison.Ordinal);
+        Assert.Contains("interface {value=vc-lab2~B}", fresh, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_box_down_a_wrong_token_and_a_bad_filter_each_end_tshark_with_the_extcaps_one_line()
     {
         var wrong = _home.File("wrong-token");
@@ -97,7 +118,8 @@ public sealed class ExtcapTests : IDisposable
         Extcap("--add-box", FreePort.HttpUrl(), "--token-file", wrong, "--name", "down");
         Extcap("--add-box", _box.Url, "--token-file", wrong, "--name", "wrong");
 
-        Assert.Contains("box down (http://127.0.0.1:", Tshark("-i", "vc-down", "-a", "duration:5", "-w", _home.File("a.pcapng")).StdErr, StringComparison.Ordinal);
+        var down = Tshark("-i", "vc-down", "-a", "duration:5", "-w", _home.File("a.pcapng"));
+        Assert.True(down.StdErr.Contains("box down (http://127.0.0.1:", StringComparison.Ordinal), down.StdOut + down.StdErr);
         Assert.Contains("box wrong: the token was refused", Tshark("-i", "vc-wrong", "-a", "duration:5", "-w", _home.File("b.pcapng")).StdErr, StringComparison.Ordinal);
         Assert.Contains("udp port nonsense", Tshark("-i", "vc-lab", "-f", "udp port nonsense", "-a", "duration:5", "-w", _home.File("c.pcapng")).StdErr, StringComparison.Ordinal);
     }
