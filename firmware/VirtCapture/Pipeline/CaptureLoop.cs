@@ -128,7 +128,20 @@ internal sealed class CaptureLoop
         }
     }
 
+    // The annotators and the copy into the buffer take a batch a slice at a time: a slice's frames are still in the
+    // CPU's caches when the copy reads them again, where a whole batch (8192 frames, a megabyte and more) would not be.
+    private const int Slice = 256;
+
     private void Process(FrameBatch batch)
+    {
+        var frames = batch.Frames;
+        for (var start = 0; start < frames.Length && !_limitReached; start += Slice)
+        {
+            ProcessSlice(new FrameBatch(batch.Data, frames.Slice(start, Math.Min(Slice, frames.Length - start))));
+        }
+    }
+
+    private void ProcessSlice(FrameBatch batch)
     {
         var annotations = _annotations;
         annotations.Clear();

@@ -81,6 +81,20 @@ public sealed class FleetTests : IDisposable
     }
 
     [Fact]
+    public void A_trigger_that_fires_and_its_incident_are_fleet_events()
+    {
+        using var broker = new MosquittoBroker();
+        using var box = new FleetBox(broker, "h1", settings: ["--Capture:Triggers:0=marked: event=mark; pre=2s; post=1s"]);
+        using var fleet = MqttWatcher.Connect(broker.Port);
+        fleet.WaitFor(box.Topic("state"), s => s.GetProperty("online").GetBoolean(), "online");
+        Assert.True(fleet.Command(box.Topic("cmd/mark")).GetProperty("ok").GetBoolean());
+        var fired = fleet.WaitFor(box.Topic("events"), e => e.GetProperty("kind").GetString() == "trigger", "the trigger event");
+        Assert.StartsWith("TRIGGER marked at ", fired.GetProperty("text").GetString(), StringComparison.Ordinal);
+        var done = fleet.WaitFor(box.Topic("events"), e => e.GetProperty("kind").GetString() == "incident", "the incident event");
+        Assert.Matches(@"^incident incident-\d{8}-\d{6}\.\d{3}-marked complete: \d+ frames$", done.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void A_broker_restart_is_survived_and_the_events_of_the_outage_come_after_it()
     {
         using var broker = new MosquittoBroker();

@@ -59,5 +59,36 @@ public sealed class TriggerLabTests : IDisposable
         Assert.StartsWith("20\t1\tTRIGGER iscsi-reset: trigger iscsi-reset (filter 'vlan 20 and tcp[tcpflags] & tcp-rst != 0'", comment, StringComparison.Ordinal);
     }
 
+    [RootFact]
+    public async Task A_link_going_down_is_an_event_trigger_whose_incident_says_so()
+    {
+        var vms = File.ReadAllText(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../hardware/lab/traffic/vms.cfg")));
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Triggers:0=uplink: event=link-down; pre=2s; post=1s", "--Storage:FileDurationSeconds=1");
+        firmware.WaitFor("Capture started");
+        var traffic = Task.Run(() => _lab.Send("host", vms, 2500, "1ms"));
+        await Task.Delay(2000);
+        // The host's end of the cable goes down: port A loses its carrier mid-traffic.
+        Assert.Equal(0, _lab.Exec("host", "ip", "link", "set", "host0", "down").ExitCode);
+        try
+        {
+            await traffic;
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // trafgen may or may not complain about the link it was sending on going down.
+        }
+
+        firmware.WaitFor("Trigger uplink fired", TimeSpan.FromSeconds(10));
+        firmware.WaitFor("Incident incident-", TimeSpan.FromSeconds(20));
+        using var list = JsonDocument.Parse(_lab.Api("GET", "/api/incidents"));
+        var incident = Assert.Single(list.RootElement.EnumerateArray());
+        Assert.StartsWith("port A link down", incident.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var file = Path.Combine(_lab.Captures, "incidents", incident.GetProperty("name").GetString() + ".pcapng");
+        Tshark.AssertReadsCleanly(file);
+        Assert.True(Tshark.Count(file) > 500, "the 2 s of traffic before the link went down");
+        var comment = Assert.Single(Tshark.Fields(file, "frame.comment contains \"TRIGGER uplink\"", "frame.comment"));
+        Assert.Contains("(event link-down; 2 s before, 1 s after); port A link down", comment, StringComparison.Ordinal);
+    }
+
     private static string Seconds(long ns) => string.Create(CultureInfo.InvariantCulture, $"{ns / 1_000_000_000}.{ns % 1_000_000_000:D9}");
 }
