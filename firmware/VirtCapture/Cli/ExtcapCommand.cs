@@ -8,7 +8,7 @@ namespace VirtCapture.Cli;
 /// <summary>
 /// <c>virtcapture extcap</c>: the box in Wireshark's interface list, by Wireshark's extcap contract (doc/extcap.adoc):
 /// <c>--extcap-interfaces</c>, <c>--extcap-dlts</c>, <c>--extcap-config</c>, <c>--capture --fifo</c>. For the engineer:
-/// <c>--add-box URL --token-file F [--name N]</c> and <c>--install</c>. Errors are one line on stderr, which Wireshark shows.
+/// <c>--add-box URL --token-file F [--name N] [--fingerprint SHA256]</c> and <c>--install</c>. Errors are one line on stderr, which Wireshark shows.
 /// </summary>
 internal static class ExtcapCommand
 {
@@ -45,7 +45,7 @@ internal static class ExtcapCommand
         var version = typeof(ExtcapCommand).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
         if (args.TryGetValue("add-box", out var url))
         {
-            return AddBox(url, args.GetValueOrDefault("token-file", string.Empty), args.GetValueOrDefault("name"));
+            return AddBox(url, args.GetValueOrDefault("token-file", string.Empty), args.GetValueOrDefault("name"), args.GetValueOrDefault("fingerprint", string.Empty));
         }
 
         if (args.ContainsKey("install"))
@@ -113,8 +113,13 @@ internal static class ExtcapCommand
         }
     }
 
-    private static int AddBox(string url, string tokenFile, string? name)
+    private static int AddBox(string url, string tokenFile, string? name, string fingerprint)
     {
+        if (fingerprint.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(fingerprint, "^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$"))
+        {
+            throw new UserErrorException($"extcap: --fingerprint '{fingerprint}' is not a SHA-256 fingerprint (AB:CD:… as `virtcapture token` prints it)");
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new UserErrorException($"extcap: --add-box '{url}' is not an http:// or https:// URL");
@@ -131,7 +136,7 @@ internal static class ExtcapCommand
             throw new UserErrorException($"extcap: --token-file {tokenFile} does not exist");
         }
 
-        ExtcapSettings.Save(new ExtcapBox(name, url, tokenFile.Length > 0 ? Path.GetFullPath(tokenFile) : string.Empty));
+        ExtcapSettings.Save(new ExtcapBox(name, url, tokenFile.Length > 0 ? Path.GetFullPath(tokenFile) : string.Empty, fingerprint.ToUpperInvariant()));
         Console.WriteLine($"virtcapture: box {name} ({url}) added to {ExtcapSettings.BoxesFile}");
         return 0;
     }

@@ -9,12 +9,26 @@ internal sealed class ExtcapBoxClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ExtcapBox _box;
+    private bool _wrongCertificate;
 
     public ExtcapBoxClient(ExtcapBox box, string? token, TimeSpan timeout)
     {
         _box = box;
         token ??= ReadToken(box);
-        _http = new HttpClient { BaseAddress = new Uri(box.Url.TrimEnd('/') + "/"), Timeout = timeout };
+        var handler = new HttpClientHandler();
+        if (box.Fingerprint.Length > 0)
+        {
+            // The box makes its own certificate at first start: it is trusted by its fingerprint, not by a CA.
+            var pinned = box.Fingerprint.Replace(":", string.Empty, StringComparison.Ordinal);
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                var matches = certificate is not null && certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).Equals(pinned, StringComparison.OrdinalIgnoreCase);
+                _wrongCertificate |= !matches;
+                return matches;
+            };
+        }
+
+        _http = new HttpClient(handler) { BaseAddress = new Uri(box.Url.TrimEnd('/') + "/"), Timeout = timeout };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
@@ -34,6 +48,10 @@ internal sealed class ExtcapBoxClient : IDisposable
         try
         {
             response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
+        }
+        catch (HttpRequestException) when (_wrongCertificate)
+        {
+            throw new UserErrorException($"box {_box.Name} ({_box.Url}): its HTTPS certificate is not the one pinned ({_box.Fingerprint}); if the box was reinstalled, add it again with the fingerprint `virtcapture token` prints on it");
         }
         catch (HttpRequestException e)
         {

@@ -111,6 +111,35 @@ public sealed class ExtcapTests : IDisposable
     }
 
     [Fact]
+    public void An_https_box_is_trusted_by_its_pinned_fingerprint_and_another_certificate_is_refused_in_one_line()
+    {
+        var port = FreePort.Next();
+        var settings = new Dictionary<string, string>
+        {
+            ["VIRTCAPTURE_CONFIG_DIR"] = _home.File("secure-config"),
+            ["Capture__Backend"] = "Synthetic",
+            ["Capture__SyntheticRate"] = "500",
+            ["Storage__Directory"] = _home.File("secure-captures"),
+            ["Management__Urls"] = $"https://127.0.0.1:{port}",
+            ["Management__TokenFile"] = _home.File("secure-state/token"),
+        };
+        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], settings);
+        firmware.WaitFor("Application started");
+        var sha = System.Text.RegularExpressions.Regex.Match(firmware.Output, "fingerprint (?<sha>[0-9A-F:]{95})").Groups["sha"].Value;
+        Assert.Equal(95, sha.Length);
+        Extcap("--add-box", $"https://127.0.0.1:{port}", "--token-file", _home.File("secure-state/token"), "--name", "secure", "--fingerprint", sha);
+        var output = _home.File("secure.pcapng");
+        var capture = Tshark("-i", "vc-secure", "-a", "packets:20", "-w", output);
+        Assert.True(capture.ExitCode == 0, capture.StdErr);
+        Assert.Equal(20, global::VirtCapture.Tests.Support.Tshark.Count(output));
+
+        var other = string.Join(':', Enumerable.Repeat("0F", 32));
+        Extcap("--add-box", $"https://127.0.0.1:{port}", "--token-file", _home.File("secure-state/token"), "--name", "spoofed", "--fingerprint", other);
+        var refused = Tshark("-i", "vc-spoofed", "-a", "duration:5", "-w", _home.File("spoofed.pcapng"));
+        Assert.Contains($"box spoofed (https://127.0.0.1:{port}): its HTTPS certificate is not the one pinned ({other})", refused.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_box_down_a_wrong_token_and_a_bad_filter_each_end_tshark_with_the_extcaps_one_line()
     {
         var wrong = _home.File("wrong-token");
