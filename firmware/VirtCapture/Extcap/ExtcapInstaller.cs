@@ -9,7 +9,7 @@ internal static class ExtcapInstaller
     /// <summary>Writes the launchers; returns where.</summary>
     public static IReadOnlyList<string> Install()
     {
-        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = ExtcapSettings.Home();
         var folders = new[] { Path.Combine(home, ".config", "wireshark", "extcap"), Path.Combine(home, ".local", "lib", "wireshark", "extcap") };
         // Wireshark asks for the interface list often (at start, on refresh): a fresh cached answer is served by the
         // shell in milliseconds, without starting .NET (which takes a few hundred).

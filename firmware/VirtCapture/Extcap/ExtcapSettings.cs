@@ -87,7 +87,8 @@ internal static class ExtcapSettings
         }
     }
 
-    private static string Home() => Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+    /// <summary>The user's home ($HOME first, as Wireshark's own lookup does).</summary>
+    public static string Home() => Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     private static string ConfigHome() => Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } config ? config : Path.Combine(Home(), ".config");
 }

@@ -37,6 +37,25 @@ internal static class RingNames
     }
 
     /// <summary>The highest sequence number any file of the prefix carries (.pcapng, .part, .damaged alike), or 0.</summary>
+    /// <summary>The ring's files in sequence order, the one being written (<c>.part</c>) included, last.</summary>
+    public static List<RingFile> FilesWithCurrent(string directory, string prefix)
+    {
+        var files = ExistingFiles(directory, prefix);
+        if (Directory.Exists(directory))
+        {
+            foreach (var path in Directory.EnumerateFiles(directory, prefix + "_*.pcapng" + RingFileSet.PartSuffix))
+            {
+                if (TryParseSequence(Path.GetFileName(path), prefix) is { } sequence)
+                {
+                    files.Add(new RingFile(path, sequence));
+                }
+            }
+        }
+
+        files.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return files;
+    }
+
     public static long HighestSequence(string directory, string prefix)
     {
         long highest = 0;

@@ -24,6 +24,14 @@ internal sealed unsafe class FrameMatcher : IDisposable
         _byLinkType[CapturePort.Ethernet] = BpfFilterProgram.Compile(expression, CapturePort.Ethernet);
     }
 
+    /// <summary>
+    /// A matcher of <paramref name="expression"/> over the frames that also pass the capture filter: where the kernel did
+    /// not apply the capture filter, it is part of the program.
+    /// </summary>
+    /// <exception cref="FilterCompileException">The filter is invalid.</exception>
+    public static FrameMatcher AfterCaptureFilter(string expression, string captureFilter, bool filteredInKernel) =>
+        new(filteredInKernel || captureFilter.Length == 0 ? expression : $"({captureFilter}) and ({expression})");
+
     /// <summary>True when the frame matches.</summary>
     public bool Matches(in FrameRecord frame, ReadOnlySpan<byte> bytes, IReadOnlyList<CapturePort> ports)
     {

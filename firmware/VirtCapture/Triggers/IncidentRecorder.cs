@@ -475,22 +475,5 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         }
     }
 
-    // The ring's files in order, the one being written last.
-    private static List<RingFile> RingFiles(string directory)
-    {
-        var files = RingNames.ExistingFiles(directory, RingPrefix);
-        if (Directory.Exists(directory))
-        {
-            foreach (var path in Directory.EnumerateFiles(directory, RingPrefix + "_*.pcapng" + RingFileSet.PartSuffix))
-            {
-                if (RingNames.TryParseSequence(Path.GetFileName(path), RingPrefix) is { } sequence)
-                {
-                    files.Add(new RingFile(path, sequence));
-                }
-            }
-        }
-
-        files.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        return files;
-    }
+    private static List<RingFile> RingFiles(string directory) => RingNames.FilesWithCurrent(directory, RingPrefix);
 }

@@ -105,7 +105,7 @@ internal sealed class StopWatcher : BackgroundService
     /// <summary>The stop filter on the capture thread: after its first match the capture loop is asked to stop.</summary>
     private sealed class StopFilter(string filter, CaptureSession session) : IFrameAnnotator, IDisposable
     {
-        private readonly FrameMatcher _matcher = new(session.Source.FiltersInKernel || session.CompiledFilter.Length == 0 ? filter : $"({session.CompiledFilter}) and ({filter})");
+        private readonly FrameMatcher _matcher = FrameMatcher.AfterCaptureFilter(filter, session.CompiledFilter, session.Source.FiltersInKernel);
 
         public bool Matched { get; private set; }
 

@@ -27,7 +27,7 @@ internal sealed unsafe class TriggerAnnotator : IFrameAnnotator, IDisposable
         _rules = rules.Where(r => r.Event == TriggerEvent.None).ToArray();
         Fired = fired;
         var union = string.Join(" or ", _rules.Select(r => $"({r.Filter})"));
-        _any = new FrameMatcher(filteredInKernel || captureFilter.Length == 0 ? union : $"({captureFilter}) and ({union})");
+        _any = FrameMatcher.AfterCaptureFilter(union, captureFilter, filteredInKernel);
         _each = new FrameMatcher[_rules.Length];
         try
         {

@@ -63,7 +63,7 @@ public static unsafe class BpfJit
                     EmitLoad(il, code, k, a, x, memory, reject);
                     break;
                 case ClassLdx:
-                    EmitLoadX(il, code, k, x, memory, reject);
+                    EmitLoad(il, code, k, x, x, memory, reject);
                     break;
                 case ClassSt:
                     il.Emit(OpCodes.Ldloc, a);
@@ -129,8 +129,9 @@ public static unsafe class BpfJit
             {
                 case ClassLd or ClassLdx:
                     var mode = code & 0xe0;
+                    var ld = (code & 0x07) == ClassLd;
                     if ((mode is ModeAbs or ModeInd or ModeMsh && insn.K >= 0xfffff000) || (mode == ModeMem && insn.K >= 16)
-                        || mode is not (ModeImm or ModeAbs or ModeInd or ModeMem or ModeLen or ModeMsh))
+                        || (ld ? mode is not (ModeImm or ModeAbs or ModeInd or ModeMem or ModeLen) : mode is not (ModeImm or ModeMem or ModeLen or ModeMsh)))
                     {
                         return false;
                     }
@@ -159,7 +160,8 @@ public static unsafe class BpfJit
         return (program[^1].Code & 0x07) == ClassRet;
     }
 
-    private static void EmitLoad(ILGenerator il, int code, uint k, LocalBuilder a, LocalBuilder x, LocalBuilder[] memory, Label reject)
+    // LD into A and LDX into X share their modes; ABS and IND are LD's, MSH is LDX's (IsCompilable holds to that).
+    private static void EmitLoad(ILGenerator il, int code, uint k, LocalBuilder target, LocalBuilder x, LocalBuilder[] memory, Label reject)
     {
         switch (code & 0xe0)
         {
@@ -197,24 +199,6 @@ public static unsafe class BpfJit
                 il.Emit(OpCodes.Add);
                 EmitRead(il, code & 0x18);
                 break;
-        }
-
-        il.Emit(OpCodes.Stloc, a);
-    }
-
-    private static void EmitLoadX(ILGenerator il, int code, uint k, LocalBuilder x, LocalBuilder[] memory, Label reject)
-    {
-        switch (code & 0xe0)
-        {
-            case ModeImm:
-                il.Emit(OpCodes.Ldc_I4, unchecked((int)k));
-                break;
-            case ModeLen:
-                il.Emit(OpCodes.Ldarg_2);
-                break;
-            case ModeMem:
-                il.Emit(OpCodes.Ldloc, memory[k]);
-                break;
             case ModeMsh:
                 // X = 4 * (P[k] & 0xf): the IPv4 header length.
                 il.Emit(OpCodes.Ldc_I4, unchecked((int)k));
@@ -232,7 +216,7 @@ public static unsafe class BpfJit
                 break;
         }
 
-        il.Emit(OpCodes.Stloc, x);
+        il.Emit(OpCodes.Stloc, target);
     }
 
     private static void EmitRead(ILGenerator il, int size)
