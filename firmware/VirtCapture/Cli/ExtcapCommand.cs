@@ -8,7 +8,8 @@ namespace VirtCapture.Cli;
 /// <summary>
 /// <c>virtcapture extcap</c>: the box in Wireshark's interface list, by Wireshark's extcap contract (doc/extcap.adoc):
 /// <c>--extcap-interfaces</c>, <c>--extcap-dlts</c>, <c>--extcap-config</c>, <c>--capture --fifo</c>. For the engineer:
-/// <c>--add-box URL --token-file F [--name N] [--fingerprint SHA256]</c> and <c>--install</c>. Errors are one line on stderr, which Wireshark shows.
+/// <c>--add-box URL --token-file F [--name N] [--fingerprint SHA256]</c>, <c>--add-fleet mqtt://BROKER --site S
+/// --token-file F [--credentials C]</c> and <c>--install</c>. Errors are one line on stderr, which Wireshark shows.
 /// </summary>
 internal static class ExtcapCommand
 {
@@ -48,6 +49,11 @@ internal static class ExtcapCommand
             return AddBox(url, args.GetValueOrDefault("token-file", string.Empty), args.GetValueOrDefault("name"), args.GetValueOrDefault("fingerprint", string.Empty));
         }
 
+        if (args.TryGetValue("add-fleet", out var broker))
+        {
+            return AddFleet(broker, args.GetValueOrDefault("site", "site"), args.GetValueOrDefault("credentials", string.Empty), args.GetValueOrDefault("token-file", string.Empty));
+        }
+
         if (args.ContainsKey("install"))
         {
             foreach (var path in ExtcapInstaller.Install())
@@ -70,8 +76,6 @@ internal static class ExtcapCommand
             throw new UserErrorException($"extcap: --extcap-interface '{args.GetValueOrDefault("extcap-interface")}' is not a VirtCapture interface (vc-BOX, vc-BOX~PORT, vc-BOX~vm~MAC)");
         }
 
-        var box = ExtcapSettings.Boxes().Find(b => b.Name == target.Box)
-            ?? throw new UserErrorException($"extcap: no box named {target.Box} in {ExtcapSettings.BoxesFile} (virtcapture extcap --add-box URL --token-file F --name {target.Box})");
         if (args.ContainsKey("extcap-dlts"))
         {
             Console.WriteLine("dlt {number=1}{name=EN10MB}{display=Ethernet}");
@@ -81,9 +85,12 @@ internal static class ExtcapCommand
         var token = args.GetValueOrDefault("token") is { Length: > 0 } typed ? typed : null;
         if (args.ContainsKey("extcap-config"))
         {
-            await ConfigAsync(box, token, cancel).ConfigureAwait(false);
+            await ConfigAsync(target.Box, args.GetValueOrDefault("extcap-reload-option"), token, cancel).ConfigureAwait(false);
             return 0;
         }
+
+        // The box selector: the interface names a box, and the options may point its capture at another one.
+        var box = await ExtcapBoxDirectory.FindAsync(args.GetValueOrDefault("box") is { Length: > 0 } chosen ? chosen : target.Box, cancel).ConfigureAwait(false);
 
         if (!args.ContainsKey("capture") || !args.TryGetValue("fifo", out var fifo))
         {
@@ -98,10 +105,16 @@ internal static class ExtcapCommand
             : null;
         // The fifo is opened first, and closed only after the reason is on stderr: Wireshark reads the extcap's stderr
         // when the fifo ends, and shows it.
-        await using var output = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        await using var fifoStream = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        using var output = new ExtcapOutput(fifoStream);
+        await using var control = ExtcapControl.Open(args.GetValueOrDefault("extcap-control-out"), args.GetValueOrDefault("extcap-control-in"));
+        using var stopWatch = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        Task watching = Task.CompletedTask;
         try
         {
             using var client = new ExtcapBoxClient(box, token, Timeout.InfiniteTimeSpan);
+            using var statusClient = new ExtcapBoxClient(box, token, TimeSpan.FromSeconds(3));
+            watching = new ExtcapDropWatch(statusClient, box.Name, target.Port, output, control).RunAsync(stopWatch.Token);
             await ExtcapCapture.RunAsync(client, target, filter, snaplen, startFrom, output, cancel).ConfigureAwait(false);
             return 0;
         }
@@ -111,6 +124,37 @@ internal static class ExtcapCommand
             await Console.Error.FlushAsync(cancel).ConfigureAwait(false);
             return ErrorReporter.Failure;
         }
+        finally
+        {
+            await stopWatch.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await watching.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The watch ends with the capture.
+            }
+        }
+    }
+
+    private static int AddFleet(string broker, string site, string credentials, string tokenFile)
+    {
+        var fleet = new ExtcapFleet(broker, site, credentials.Length > 0 ? Path.GetFullPath(credentials) : string.Empty, tokenFile.Length > 0 ? Path.GetFullPath(tokenFile) : string.Empty);
+        if (new Fleet.FleetOptionsValidator().Validate(null, fleet.Options) is { Failed: true } invalid)
+        {
+            throw new UserErrorException($"extcap: {invalid.Failures!.First()}");
+        }
+
+        if (tokenFile.Length == 0 || !File.Exists(tokenFile))
+        {
+            throw new UserErrorException($"extcap: --add-fleet needs --token-file with the API token the site's boxes share{(tokenFile.Length > 0 ? $" ({tokenFile} does not exist)" : string.Empty)}");
+        }
+
+        Fleet.FleetCredentials.Read(fleet.CredentialsFile);
+        ExtcapSettings.SaveFleet(fleet);
+        Console.WriteLine($"virtcapture: the online boxes of site {site} on {broker} are listed in Wireshark ({ExtcapSettings.FleetFile})");
+        return 0;
     }
 
     private static int AddBox(string url, string tokenFile, string? name, string fingerprint)
@@ -141,10 +185,45 @@ internal static class ExtcapCommand
         return 0;
     }
 
-    private static async Task ConfigAsync(ExtcapBox box, string? token, CancellationToken cancel)
+    // Wireshark asks for every argument, or with --extcap-reload-option for the values of one (box, vms).
+    private static async Task ConfigAsync(string boxName, string? reload, string? token, CancellationToken cancel)
     {
-        Console.WriteLine("arg {number=0}{call=--start-from}{display=Start from}{type=timestamp}{tooltip=Begin with the ring's frames from this time, then continue live with no gap}");
-        Console.WriteLine("arg {number=1}{call=--vms}{display=VMs}{type=multicheck}{reload=true}{placeholder=Load the box's VMs}{tooltip=Capture only these VMs (their MACs)}");
+        var all = reload is null;
+        if (all)
+        {
+            Console.WriteLine("arg {number=0}{call=--start-from}{display=Start from}{type=timestamp}{tooltip=Begin with the ring's frames from this time, then continue live with no gap}");
+            Console.WriteLine("arg {number=1}{call=--vms}{display=VMs}{type=multicheck}{reload=true}{placeholder=Load the box's VMs}{tooltip=Capture only these VMs (their MACs)}");
+        }
+
+        var boxes = all || reload == "box" || reload == "vms" ? await ExtcapBoxDirectory.AllAsync(cancel).ConfigureAwait(false) : [];
+        if (all || reload == "vms")
+        {
+            await VmValuesAsync(boxes.Find(b => b.Name == boxName), token, cancel).ConfigureAwait(false);
+        }
+
+        if (all)
+        {
+            Console.WriteLine("arg {number=2}{call=--snaplen}{display=Snapshot length}{type=integer}{range=14,262144}{default=262144}");
+            Console.WriteLine("arg {number=3}{call=--token}{display=API token}{type=password}{tooltip=Only where no token file is configured for the box}");
+            Console.WriteLine("arg {number=4}{call=--box}{display=Box}{type=selector}{reload=true}{placeholder=Look for boxes}{tooltip=Capture this interface from another box (added by hand or online in the fleet)}");
+        }
+
+        if (all || reload == "box")
+        {
+            foreach (var box in boxes)
+            {
+                Console.WriteLine($"value {{arg=4}}{{value={box.Name}}}{{display={box.Name} ({box.Url})}}{{default={(box.Name == boxName ? "true" : "false")}}}");
+            }
+        }
+    }
+
+    private static async Task VmValuesAsync(ExtcapBox? box, string? token, CancellationToken cancel)
+    {
+        if (box is null)
+        {
+            return;
+        }
+
         try
         {
             using var client = new ExtcapBoxClient(box, token ?? (box.TokenFile.Length == 0 ? string.Empty : null), TimeSpan.FromSeconds(3));
@@ -160,9 +239,6 @@ internal static class ExtcapCommand
         {
             // Without the box, the VMs list stays empty; the capture says why.
         }
-
-        Console.WriteLine("arg {number=2}{call=--snaplen}{display=Snapshot length}{type=integer}{range=14,262144}{default=262144}");
-        Console.WriteLine("arg {number=3}{call=--token}{display=API token}{type=password}{tooltip=Only where no token file is configured for the box}");
     }
 
     // The box applies the filter: Wireshark does not filter extcap input. VMs become MAC conditions beside it.

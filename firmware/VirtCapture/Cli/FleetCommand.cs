@@ -81,7 +81,7 @@ internal static class FleetCommand
         }
 
         mac = Vm.Mac.Format(bytes);
-        using var client = await ConnectAsync(options, cancel).ConfigureAwait(false);
+        using var client = await FleetRetained.ConnectAsync(options, cancel).ConfigureAwait(false);
         var topics = new FleetTopics(options.Site, "cli");
         // Retained: a box that comes online later, or reconnects, learns it too. An empty retained message clears it.
         await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.Followed(mac)).WithPayload(follow ? Encoding.UTF8.GetBytes(mac) : [])
@@ -94,7 +94,7 @@ internal static class FleetCommand
     private static async Task<int> ListAsync(FleetOptions options, string what, CancellationToken cancel)
     {
         var topics = new FleetTopics(options.Site, "cli");
-        var received = await RetainedAsync(options, what == "vm" ? [topics.AllLocations, topics.AllFollowed] : [topics.AllStates], cancel).ConfigureAwait(false);
+        var received = await FleetRetained.ReadAsync(options, what == "vm" ? [topics.AllLocations, topics.AllFollowed] : [topics.AllStates], cancel).ConfigureAwait(false);
         foreach (var (topic, payload) in received)
         {
             Console.WriteLine(what == "vm" ? DescribeVm(topic, payload) : DescribeBox(topic, payload));
@@ -119,9 +119,7 @@ internal static class FleetCommand
             throw new UserErrorException($"fleet packets: no API token at {tokenPath} (--token-file)");
         }
 
-        var topics = new FleetTopics(options.Site, "cli");
-        var boxes = (await RetainedAsync(options, [topics.AllStates], cancel).ConfigureAwait(false))
-            .Select(p => JsonSerializer.Deserialize(p.Value, FleetJsonContext.Default.FleetState)!)
+        var boxes = (await FleetRetained.StatesAsync(options, cancel).ConfigureAwait(false))
             .Select(s => new FleetBoxAddress(s.Box, s.Online, s.ManagementUrl, s.Clock)).ToList();
         if (boxes.Count == 0)
         {
@@ -155,40 +153,6 @@ internal static class FleetCommand
         return 0;
     }
 
-    // Retained messages arrive at once after subscribing; a short quiet spell means all have come.
-    private static async Task<SortedDictionary<string, string>> RetainedAsync(FleetOptions options, string[] filters, CancellationToken cancel)
-    {
-        using var client = await ConnectAsync(options, cancel).ConfigureAwait(false);
-        var received = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var last = DateTime.UtcNow;
-        client.ApplicationMessageReceivedAsync += e =>
-        {
-            lock (received)
-            {
-                received[e.ApplicationMessage.Topic] = e.ApplicationMessage.Payload.IsEmpty ? string.Empty : Encoding.UTF8.GetString(e.ApplicationMessage.Payload);
-                last = DateTime.UtcNow;
-            }
-
-            return Task.CompletedTask;
-        };
-        foreach (var filter in filters)
-        {
-            await client.SubscribeAsync(filter, MqttQualityOfServiceLevel.AtLeastOnce, cancel).ConfigureAwait(false);
-        }
-
-        var started = DateTime.UtcNow;
-        while (DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500) || (DateTime.UtcNow - started < TimeSpan.FromSeconds(3) && DateTime.UtcNow - last < TimeSpan.FromMilliseconds(500)))
-        {
-            await Task.Delay(100, cancel).ConfigureAwait(false);
-        }
-
-        await client.DisconnectAsync(cancellationToken: cancel).ConfigureAwait(false);
-        lock (received)
-        {
-            return new SortedDictionary<string, string>(received.Where(p => p.Value.Length > 0).ToDictionary(), StringComparer.Ordinal);
-        }
-    }
-
     private static string DescribeVm(string topic, string payload)
     {
         if (topic.Contains("/follow/", StringComparison.Ordinal))
@@ -205,24 +169,5 @@ internal static class FleetCommand
         var state = JsonSerializer.Deserialize(payload, FleetJsonContext.Default.FleetState)!;
         var clock = state.Clock is { } c ? $", clock {(c.Synchronized ? "synchronised" : "NOT synchronised")} ({c.Source})" : string.Empty;
         return $"{state.Box}  {(state.Online ? "online" : "OFFLINE")}{(state.State is null ? string.Empty : ", " + state.State)}{clock}{(state.ManagementUrl is null ? string.Empty : ", " + state.ManagementUrl)}";
-    }
-
-    private static async Task<IMqttClient> ConnectAsync(FleetOptions options, CancellationToken cancel)
-    {
-        var broker = FleetBroker.TryParse(options.Broker)!;
-        var client = new MqttClientFactory().CreateMqttClient();
-        var builder = broker.Options($"virtcapture-cli-{Environment.ProcessId}", FleetCredentials.Read(options.CredentialsFile));
-        try
-        {
-            var result = await client.ConnectAsync(builder.Build(), cancel).ConfigureAwait(false);
-            return result.ResultCode == MqttClientConnectResultCode.Success
-                ? client
-                : throw new UserErrorException($"fleet: the broker {options.Broker} refused the connection: {result.ResultCode}");
-        }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
-        {
-            client.Dispose();
-            throw new UserErrorException($"fleet: cannot reach the broker {options.Broker}: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
-        }
     }
 }

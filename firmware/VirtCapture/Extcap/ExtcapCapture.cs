@@ -14,7 +14,7 @@ internal static class ExtcapCapture
     // The box writes its ring within its fsync interval (1 s by default) and its buffer publishes within 200 ms.
     private static readonly TimeSpan RingSettles = TimeSpan.FromSeconds(2.5);
 
-    public static async Task RunAsync(ExtcapBoxClient client, ExtcapInterface target, string filter, int snaplen, long? startFromNs, Stream output, CancellationToken cancel)
+    public static async Task RunAsync(ExtcapBoxClient client, ExtcapInterface target, string filter, int snaplen, long? startFromNs, ExtcapOutput output, CancellationToken cancel)
     {
         var query = $"filter={Uri.EscapeDataString(filter)}&snaplen={snaplen.ToString(CultureInfo.InvariantCulture)}"
             + (target.Port is null ? string.Empty : $"&port={Uri.EscapeDataString(target.Port)}");
@@ -37,7 +37,7 @@ internal static class ExtcapCapture
         }
     }
 
-    private static async Task HistoryThenLiveAsync(ExtcapBoxClient client, PcapngStreamBlocks liveBlocks, Stream output, string query, long fromNs, CancellationToken cancel)
+    private static async Task HistoryThenLiveAsync(ExtcapBoxClient client, PcapngStreamBlocks liveBlocks, ExtcapOutput output, string query, long fromNs, CancellationToken cancel)
     {
         // The live header, up to and including its first frame: that frame's time is the seam.
         var header = new List<byte[]>();

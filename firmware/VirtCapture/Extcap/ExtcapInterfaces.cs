@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace VirtCapture.Extcap;
 
 /// <summary>
-/// What Wireshark lists: every configured box, all its ports, each port or mirror session, and each VM its fleet follows.
+/// What Wireshark lists: every box (added by hand or online in the configured fleet), all its ports, each port or
+/// mirror session, and each VM its fleet follows.
 /// Boxes are asked in parallel with a short timeout, and the answer is cached, so Wireshark's frequent calls are quick.
 /// </summary>
 internal static class ExtcapInterfaces
@@ -18,7 +19,7 @@ internal static class ExtcapInterfaces
             return cached;
         }
 
-        var boxes = ExtcapSettings.Boxes();
+        var boxes = await ExtcapBoxDirectory.AllAsync(cancel).ConfigureAwait(false);
         var lists = await Task.WhenAll(boxes.Select(b => OfBoxAsync(b, cancel))).ConfigureAwait(false);
         // The help link is a box's own web page: the laptop has no other VirtCapture documentation at hand.
         var help = boxes.FirstOrDefault()?.Url ?? "https://192.168.77.1:8443/";
@@ -28,6 +29,9 @@ internal static class ExtcapInterfaces
             answer.Append($"interface {{value={item.Value}}}{{display={item.Display}}}\n");
         }
 
+        // A control makes Wireshark open the control pipes (doc/extcap.adoc): the box's drops reach its status bar
+        // and this log.
+        answer.Append($"control {{number={ExtcapControl.LogControl}}}{{type=button}}{{role=logger}}{{display=Box log}}{{tooltip=What the box reported during this capture: drops, stream gaps}}\n");
         ExtcapSettings.Cache(answer.ToString());
         return answer.ToString();
     }

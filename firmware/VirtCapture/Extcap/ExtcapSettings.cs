@@ -15,6 +15,9 @@ internal static class ExtcapSettings
     /// <summary>The boxes file.</summary>
     public static string BoxesFile => Path.Combine(ConfigHome(), "virtcapture", "extcap.json");
 
+    /// <summary>The fleet file (<c>--add-fleet</c>).</summary>
+    public static string FleetFile => Path.Combine(ConfigHome(), "virtcapture", "extcap-fleet.json");
+
     /// <summary>The interface list's cache.</summary>
     public static string CacheFile => Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Home(), ".cache"), "virtcapture", "extcap-interfaces.txt");
 
@@ -38,6 +41,34 @@ internal static class ExtcapSettings
         }
     }
 
+    /// <summary>The configured fleet, or null.</summary>
+    /// <exception cref="UserErrorException">The file is not valid.</exception>
+    public static ExtcapFleet? Fleet()
+    {
+        if (!File.Exists(FleetFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(FleetFile);
+            return JsonSerializer.Deserialize(stream, FirmwareJsonContext.Default.ExtcapFleet);
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"{FleetFile} is not a fleet (broker, site, credentials file, token file): {e.Message}");
+        }
+    }
+
+    /// <summary>Sets the fleet whose boxes are listed.</summary>
+    public static void SaveFleet(ExtcapFleet fleet)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FleetFile)!);
+        File.WriteAllText(FleetFile, JsonSerializer.Serialize(fleet, FirmwareJsonContext.Default.ExtcapFleet));
+        Forget();
+    }
+
     /// <summary>Adds or replaces a box.</summary>
     public static void Save(ExtcapBox box)
     {
@@ -46,10 +77,7 @@ internal static class ExtcapSettings
         boxes.Add(box);
         Directory.CreateDirectory(Path.GetDirectoryName(BoxesFile)!);
         File.WriteAllText(BoxesFile, JsonSerializer.Serialize(boxes, FirmwareJsonContext.Default.ListExtcapBox));
-        if (File.Exists(CacheFile))
-        {
-            File.Delete(CacheFile);
-        }
+        Forget();
     }
 
     /// <summary>The cached answer to --extcap-interfaces, if fresh (the launcher serves it too, without starting .NET).</summary>
@@ -58,7 +86,7 @@ internal static class ExtcapSettings
         try
         {
             var info = new FileInfo(CacheFile);
-            if (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc > CacheLife || (File.Exists(BoxesFile) && File.GetLastWriteTimeUtc(BoxesFile) > info.LastWriteTimeUtc))
+            if (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc > CacheLife || NewerThan(BoxesFile, info) || NewerThan(FleetFile, info))
             {
                 return null;
             }
@@ -84,6 +112,17 @@ internal static class ExtcapSettings
         catch (IOException)
         {
             // No cache is only slower.
+        }
+    }
+
+    private static bool NewerThan(string path, FileInfo cache) => File.Exists(path) && File.GetLastWriteTimeUtc(path) > cache.LastWriteTimeUtc;
+
+    // A changed list of boxes makes the cached interface list stale at once.
+    private static void Forget()
+    {
+        if (File.Exists(CacheFile))
+        {
+            File.Delete(CacheFile);
         }
     }
 

@@ -61,6 +61,9 @@ public sealed class FirmwareProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Sends a signal (STOP and CONT freeze and thaw the firmware: its kernel ring fills meanwhile).</summary>
+    public void Signal(string signal) => Assert.Equal(0, Run.Program("kill", $"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)).ExitCode);
+
     /// <summary>SIGKILL: the process gets no chance to close anything.</summary>
     public void KillHard()
     {

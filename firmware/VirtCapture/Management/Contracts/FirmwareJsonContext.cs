@@ -32,5 +32,6 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(List<CatalogIndexEntry>))]
 [JsonSerializable(typeof(Triggers.Incident))]
 [JsonSerializable(typeof(List<Extcap.ExtcapBox>))]
+[JsonSerializable(typeof(Extcap.ExtcapFleet))]
 [JsonSerializable(typeof(IReadOnlyList<Triggers.Incident>))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;
