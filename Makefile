@@ -8,7 +8,7 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet fleet lab publish image clean
+.PHONY: deps web restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet fleet lab publish image clean
 
 RID ?= linux-arm64
 # The engineer's laptop, for the Wireshark extcap (the same code builds for win-x64 and osx-arm64).
@@ -27,7 +27,18 @@ deps:
 	@# The web page test drives Debian's Chromium with playwright-core from npm (no browser download).
 	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
-restore:
+# The web page's chart library (uPlot, MIT) from npm, copied into the firmware and checked against the checksums we
+# reviewed (web/vendor.sha256); npm ci checks the package itself against package-lock.json's integrity.
+WEB := firmware/VirtCapture/Management
+web:
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(WEB)/web && npm ci --no-audit --no-fund --silent
+	mkdir -p $(WEB)/wwwroot/vendor
+	cp $(WEB)/web/node_modules/uplot/dist/uPlot.iife.min.js $(WEB)/web/node_modules/uplot/dist/uPlot.min.css $(WEB)/wwwroot/vendor/
+	cp $(WEB)/web/node_modules/uplot/LICENSE $(WEB)/wwwroot/vendor/uPlot.LICENSE.txt
+	cd $(WEB)/wwwroot/vendor && sha256sum --check --quiet ../../web/vendor.sha256
+
+restore: web
 	$(DOTNET) restore VirtCapture.sln
 
 build: restore

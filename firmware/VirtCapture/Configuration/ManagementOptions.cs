@@ -26,4 +26,7 @@ public sealed class ManagementOptions
 
     /// <summary>Most live streams (/api/live) open at once; each may hold 8 MiB queued for a slow client.</summary>
     public int MaxLiveClients { get; set; } = 8;
+
+    /// <summary>How often the web page's live graphs get a sample (server-sent events), in milliseconds.</summary>
+    public int LiveIntervalMs { get; set; } = 1000;
 }

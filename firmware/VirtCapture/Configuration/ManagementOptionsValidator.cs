@@ -38,6 +38,11 @@ internal sealed class ManagementOptionsValidator : IValidateOptions<ManagementOp
             failures.Add($"Management:MaxLiveClients must be between 1 and 100, got {options.MaxLiveClients}");
         }
 
+        if (options.LiveIntervalMs is < 50 or > 60_000)
+        {
+            failures.Add($"Management:LiveIntervalMs must be between 50 and 60000 milliseconds, got {options.LiveIntervalMs}");
+        }
+
         if (string.IsNullOrWhiteSpace(options.TokenFile))
         {
             failures.Add("Management:TokenFile must name the token's file");

@@ -80,6 +80,8 @@ internal static class FirmwareHost
         builder.Services.AddSingleton<CaptureCatalog>();
         builder.Services.AddHostedService<CatalogWarmup>();
         builder.Services.AddSingleton<MetricsExporter>();
+        builder.Services.AddSingleton<Management.Live.LiveSampler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Management.Live.LiveSampler>());
         builder.Services.AddOptions<Vm.VmOptions>().Bind(builder.Configuration.GetSection(Vm.VmOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Vm.VmOptions>, Vm.VmOptionsValidator>();
         builder.Services.AddSingleton<Vm.VmObserver>();

@@ -11,7 +11,8 @@ internal static class ManagementApi
     public static void MapManagement(this WebApplication app)
     {
         app.MapGet("/health", () => Results.Ok(new HealthResponse("ok")));
-        app.MapGet("/", () => Results.Content(WebPage.Page, "text/html; charset=utf-8"));
+        app.MapGet("/", WebAssets.Page);
+        app.MapGet("/assets/{name}", WebAssets.Other);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<MetricsExporter>().Registry);
         app.MapOpenApi();
 
@@ -24,5 +25,6 @@ internal static class ManagementApi
         Endpoints.FleetEndpoints.Map(api);
         Endpoints.IncidentEndpoints.Map(api);
         Endpoints.SimEndpoints.Map(api);
+        Endpoints.LiveEventEndpoints.Map(api);
     }
 }

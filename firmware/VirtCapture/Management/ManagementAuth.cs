@@ -28,9 +28,7 @@ internal static class ManagementAuth
                 return;
             }
 
-            // The scheme is case-insensitive (RFC 9110 11.1): "bearer x" is as good as "Bearer x".
-            var header = context.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : context.Request.Cookies[Cookie];
+            var presented = Presented(context.Request);
             if (presented is not null && tokens.Matches(presented))
             {
                 failures.Succeed(address);
@@ -89,6 +87,14 @@ internal static class ManagementAuth
             context.Response.Cookies.Append(Cookie, token, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/" });
             return Results.Redirect("/");
         }).DisableAntiforgery();
+    }
+
+    /// <summary>The token a request carries: its bearer token, else the page's cookie.</summary>
+    public static string? Presented(HttpRequest request)
+    {
+        // The scheme is case-insensitive (RFC 9110 11.1): "bearer x" is as good as "Bearer x".
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : request.Cookies[Cookie];
     }
 
     /// <summary>429 at once, token unread, for an address with too many wrong tokens still waiting.</summary>

@@ -5,11 +5,14 @@ namespace VirtCapture.Management;
 
 /// <summary>
 /// The management API's bearer token: read from <c>Management:TokenFile</c>, or generated there (mode 0600) at first
-/// start. Compared in constant time.
+/// start. Compared in constant time. The file is looked at again (at most once a second), so writing a new token into
+/// it revokes the old one: requests with it are refused and the page's event streams end.
 /// </summary>
 internal sealed class TokenStore
 {
-    private readonly byte[] _hash;
+    // Re-read at most this often: replacing the file's token revokes the old one without a restart.
+    private static readonly TimeSpan ReadEvery = TimeSpan.FromSeconds(1);
+    private volatile TokenState _current;
 
     public TokenStore(string path)
     {
@@ -24,26 +27,57 @@ internal sealed class TokenStore
             }
         }
 
-        Token = File.ReadAllText(path).Trim();
-        if (Token.Length < 16)
-        {
-            throw new UserErrorException($"{path}: the token must be at least 16 characters");
-        }
-
-        _hash = SHA256.HashData(Encoding.UTF8.GetBytes(Token));
+        _current = Read(path);
     }
 
     /// <summary>The token file.</summary>
     public string Path { get; }
 
-    /// <summary>The token.</summary>
-    public string Token { get; }
+    /// <summary>The token (the file's, as last read).</summary>
+    public string Token => Current().Token;
 
     /// <summary>True when <paramref name="candidate"/> is the token; the time taken does not depend on how much matched.</summary>
     public bool Matches(string? candidate)
     {
         // Hashing first makes both sides the same length, so FixedTimeEquals compares every byte.
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(candidate ?? string.Empty));
-        return CryptographicOperations.FixedTimeEquals(hash, _hash);
+        return CryptographicOperations.FixedTimeEquals(hash, Current().Hash);
     }
+
+    private TokenState Current()
+    {
+        var current = _current;
+        if (DateTime.UtcNow - current.Checked < ReadEvery)
+        {
+            return current;
+        }
+
+        try
+        {
+            // A file being replaced, or one left too short, keeps the token in force: the box stays reachable.
+            current = File.GetLastWriteTimeUtc(Path) == current.Written ? current with { Checked = DateTime.UtcNow } : Read(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UserErrorException)
+        {
+            current = current with { Checked = DateTime.UtcNow };
+        }
+
+        _current = current;
+        return current;
+    }
+
+    private static TokenState Read(string path)
+    {
+        var written = File.GetLastWriteTimeUtc(path);
+        var token = File.ReadAllText(path).Trim();
+        if (token.Length < 16)
+        {
+            throw new UserErrorException($"{path}: the token must be at least 16 characters");
+        }
+
+        return new TokenState(token, SHA256.HashData(Encoding.UTF8.GetBytes(token)), written, DateTime.UtcNow);
+    }
+
+    // One reference, swapped whole: readers on other threads never see half of an update.
+    private sealed record TokenState(string Token, byte[] Hash, DateTime Written, DateTime Checked);
 }

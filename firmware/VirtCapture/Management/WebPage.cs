@@ -1,20 +1,8 @@
-using System.Reflection;
-
 namespace VirtCapture.Management;
 
-/// <summary>The web page (embedded in the firmware) and its login form.</summary>
+/// <summary>The login form (the page itself is one of the <see cref="WebAssets"/>).</summary>
 internal static class WebPage
 {
-    private static readonly Lazy<string> Index = new(() =>
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("wwwroot/index.html")
-            ?? throw new InvalidOperationException("the web page is missing from the firmware");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
-
-    public static string Page => Index.Value;
-
     public static string Login(bool failed) => $$"""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>VirtCapture: log in</title>
         <style>body{font-family:system-ui,sans-serif;background:#14171c;color:#e8e8e8;display:grid;place-items:center;height:100vh;margin:0}

@@ -174,6 +174,7 @@ internal sealed class CaptureLoop
             }
 
             stage.Accepted++;
+            stage.AcceptedBytes += frame.WireLength;
             var comment = annotated ? annotations.Take(i) : default;
             if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], cancel, comment))
             {

@@ -107,7 +107,8 @@ internal sealed class CapturePipeline : IDisposable
                 Volatile.Read(ref stage.Filtered),
                 Volatile.Read(ref stage.Accepted),
                 Volatile.Read(ref stage.BufferDropped) + Volatile.Read(ref stage.Unstored),
-                Volatile.Read(ref stage.Written));
+                Volatile.Read(ref stage.Written),
+                Volatile.Read(ref stage.AcceptedBytes));
         }
 
         return result;

@@ -8,7 +8,8 @@ namespace VirtCapture.Pipeline;
 /// <param name="Accepted">Frames that passed the filter.</param>
 /// <param name="BufferDropped">Accepted frames dropped because the capture buffer was full (disk too slow).</param>
 /// <param name="Written">Frames written to the files.</param>
-public sealed record PortCounters(string Port, long Received, long KernelDropped, long FilteredOut, long Accepted, long BufferDropped, long Written)
+/// <param name="AcceptedBytes">Wire bytes of the accepted frames.</param>
+public sealed record PortCounters(string Port, long Received, long KernelDropped, long FilteredOut, long Accepted, long BufferDropped, long Written, long AcceptedBytes = 0)
 {
     /// <summary>Every frame lost on the way, wherever it was lost.</summary>
     public long Dropped => KernelDropped + BufferDropped;

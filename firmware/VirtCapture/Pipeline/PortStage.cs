@@ -12,6 +12,9 @@ internal struct PortStage
     /// <summary>Frames that passed the filter.</summary>
     public long Accepted;
 
+    /// <summary>Their bytes on the wire (the page's Mbit/s).</summary>
+    public long AcceptedBytes;
+
     /// <summary>Accepted frames the full buffer could not take.</summary>
     public long BufferDropped;
 

@@ -26,6 +26,9 @@ public sealed class FirmwareProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process id (with <c>ip netns exec</c>, the firmware's own: it execs).</summary>
+    public int Pid => _process.Id;
+
     public void WaitFor(string text, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();

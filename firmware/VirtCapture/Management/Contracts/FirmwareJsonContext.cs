@@ -34,4 +34,5 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(List<Extcap.ExtcapBox>))]
 [JsonSerializable(typeof(Extcap.ExtcapFleet))]
 [JsonSerializable(typeof(IReadOnlyList<Triggers.Incident>))]
+[JsonSerializable(typeof(Live.LiveUpdate))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;

@@ -1,0 +1,14 @@
+namespace VirtCapture.Management.Live;
+
+/// <summary>One port in one sample: rates over the last interval and the cumulative counters they came from.</summary>
+/// <param name="Name">Port name.</param>
+/// <param name="FramesPerSecond">Frames received per second.</param>
+/// <param name="Mbps">Megabits per second of the frames the filter accepted (wire length).</param>
+/// <param name="KernelDropsPerSecond">Frames the kernel dropped per second.</param>
+/// <param name="BufferDropsPerSecond">Frames the buffer (or a stopped ring) lost per second.</param>
+/// <param name="Received">Frames received since the capture started (as <c>/api/status</c> counts them).</param>
+/// <param name="KernelDropped">Kernel drops since the capture started.</param>
+/// <param name="BufferDropped">Buffer drops since the capture started.</param>
+/// <param name="Written">Frames written since the capture started.</param>
+/// <param name="LinkUp">Whether the link is up.</param>
+public sealed record LivePortSample(string Name, double FramesPerSecond, double Mbps, double KernelDropsPerSecond, double BufferDropsPerSecond, long Received, long KernelDropped, long BufferDropped, long Written, bool LinkUp);

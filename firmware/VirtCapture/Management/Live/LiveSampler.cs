@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using VirtCapture.Configuration;
+using VirtCapture.Daemon;
+
+namespace VirtCapture.Management.Live;
+
+/// <summary>
+/// The page's live graphs, sampled once for every viewer: each interval the box's one snapshot becomes a
+/// <see cref="LiveSample"/> (rates from the counters' growth) and link changes, drops and the capture's notes become
+/// <see cref="LiveMarker"/>s. The last <see cref="Keep"/> samples and markers are kept in fixed rings, so a page left
+/// open costs nothing that grows; each event stream waits on <see cref="WaitAsync"/> and takes what is new.
+/// </summary>
+internal sealed class LiveSampler : BackgroundService
+{
+    /// <summary>Samples and markers kept (five minutes at the default interval).</summary>
+    public const int Keep = 300;
+
+    private readonly CaptureService _capture;
+    private readonly Vm.VmObserver _vms;
+    private readonly TimeProvider _time;
+    private readonly LiveSample?[] _samples = new LiveSample?[Keep];
+    private readonly LiveMarker?[] _markers = new LiveMarker?[Keep];
+    private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sampleCount;
+    private long _markerCount;
+    private LiveSample? _last;
+    private object? _lastSession;
+
+    public LiveSampler(CaptureService capture, Vm.VmObserver vms, IOptions<ManagementOptions> options, TimeProvider time)
+    {
+        _capture = capture;
+        _vms = vms;
+        _time = time;
+        Interval = TimeSpan.FromMilliseconds(options.Value.LiveIntervalMs);
+        capture.Noted += (kind, text) => Mark(kind, text, null);
+    }
+
+    /// <summary>The sampling interval (<c>Management:LiveIntervalMs</c>).</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>What came after <paramref name="samplesSeen"/> samples and <paramref name="markersSeen"/> markers (at most the kept ones).</summary>
+    public LiveUpdate Since(long samplesSeen, long markersSeen)
+    {
+        lock (_gate)
+        {
+            return new LiveUpdate((int)Interval.TotalMilliseconds, Take(_samples, _sampleCount, samplesSeen), Take(_markers, _markerCount, markersSeen));
+        }
+    }
+
+    /// <summary>How many samples and markers there have been.</summary>
+    public (long Samples, long Markers) Counts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_sampleCount, _markerCount);
+            }
+        }
+    }
+
+    /// <summary>Completes at the next sample (or when <paramref name="cancel"/> fires).</summary>
+    public Task WaitAsync(CancellationToken cancel)
+    {
+        lock (_gate)
+        {
+            return _next.Task.WaitAsync(cancel);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Sample();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The box is stopping.
+        }
+    }
+
+    private void Sample()
+    {
+        var now = _capture.Snapshot();
+        var timeMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // A new capture restarts its counters: rates start again from it rather than going negative.
+        var previous = ReferenceEquals(now.Session, _lastSession) ? _last : null;
+        var seconds = previous is null ? 0 : Math.Max(0.001, (timeMs - previous.TimeMs) / 1000.0);
+        var ports = new LivePortSample[now.Ports.Count];
+        for (var p = 0; p < ports.Length; p++)
+        {
+            var c = now.Ports[p].Counters;
+            var before = previous?.Ports.FirstOrDefault(x => x.Name == c.Port);
+            var bytesBefore = before is null ? 0 : _bytes.GetValueOrDefault(c.Port);
+            double Rate(long value, long old) => before is null ? 0 : Math.Max(0, value - old) / seconds;
+            ports[p] = new LivePortSample(c.Port, Rate(c.Received, before?.Received ?? 0), Rate(c.AcceptedBytes, bytesBefore) * 8 / 1e6,
+                Rate(c.KernelDropped, before?.KernelDropped ?? 0), Rate(c.BufferDropped, before?.BufferDropped ?? 0),
+                c.Received, c.KernelDropped, c.BufferDropped, c.Written, now.Ports[p].Link.Up);
+            _bytes[c.Port] = c.AcceptedBytes;
+            if (before is not null && before.LinkUp != ports[p].LinkUp)
+            {
+                Mark("link", $"link {(ports[p].LinkUp ? "up" : "down")} on port {c.Port}", c.Port);
+            }
+
+            var dropped = (c.KernelDropped - (before?.KernelDropped ?? c.KernelDropped)) + (c.BufferDropped - (before?.BufferDropped ?? c.BufferDropped));
+            if (dropped > 0)
+            {
+                Mark("drop", $"{dropped} frames dropped on port {c.Port} ({c.KernelDropped - before!.KernelDropped} in the kernel, {c.BufferDropped - before.BufferDropped} in the buffer)", c.Port);
+            }
+        }
+
+        var vms = _vms.Inventory.Snapshot().Where(v => !v.Gone).Select(v => new LiveVmRate(v.Mac, Math.Round(v.FramesPerSecond, 1))).ToArray();
+        lock (_gate)
+        {
+            var sample = new LiveSample(_sampleCount, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.Events().Count);
+            _samples[_sampleCount % Keep] = sample;
+            _sampleCount++;
+            _last = sample;
+            _lastSession = now.Session;
+            var done = _next;
+            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.SetResult();
+        }
+    }
+
+    private void Mark(string kind, string text, string? port)
+    {
+        lock (_gate)
+        {
+            _markers[_markerCount % Keep] = new LiveMarker(_markerCount, _time.GetUtcNow().ToUnixTimeMilliseconds(), kind, text, port);
+            _markerCount++;
+        }
+    }
+
+    private static T[] Take<T>(T?[] ring, long count, long seen)
+        where T : class
+    {
+        var from = Math.Max(Math.Max(0, seen), count - Keep);
+        var result = new T[Math.Max(0, count - from)];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = ring[(from + i) % Keep]!;
+        }
+
+        return result;
+    }
+}
