@@ -55,6 +55,23 @@ try {
   await file.saveAs(download);
   result.windowText = await page.textContent("#window-text");
 
+  // Times are local with milliseconds, UTC on hover.
+  result.fileTime = await page.evaluate(() => { const t = document.querySelector("#files time"); return { text: t.textContent, title: t.title }; });
+
+  // The VM table: sorted by a click, filtered by hypervisor; a VM clicked narrows the timeline and the window.
+  await page.click("#vms th[data-key=mac]");
+  result.macsSorted = await page.$$eval("#vms tbody tr", rows => rows.map(r => r.dataset.mac));
+  await page.selectOption("#vm-family", "VMware");
+  await page.waitForTimeout(1200);
+  result.familiesShown = await page.$$eval("#vms tbody tr td[data-label=hypervisor]", cells => [...new Set(cells.map(c => c.textContent))]);
+  result.vmMarkersAll = await page.locator("#timeline line[data-kind=vm]").count();
+  const mac = await page.getAttribute("#vms tbody tr", "data-mac");
+  await page.click("#vms tbody tr");
+  await page.waitForTimeout(300);
+  result.selectedVm = mac;
+  result.vmMarkersOne = await page.locator("#timeline line[data-kind=vm]").count();
+  result.hrefForVm = await page.getAttribute("#download", "href");
+
   // At phone width nothing needs horizontal scrolling, and every visible button is big enough to press.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(1500);

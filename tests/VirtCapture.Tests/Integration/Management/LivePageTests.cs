@@ -58,6 +58,18 @@ public sealed class LivePageTests
         var to = decimal.Parse(query["to"]!, CultureInfo.InvariantCulture);
         Assert.All(frames, f => Assert.InRange(decimal.Parse(f.Split('\t')[0], CultureInfo.InvariantCulture), from, to));
 
+        var fileTime = page.GetProperty("fileTime");
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$", fileTime.GetProperty("text").GetString());
+        Assert.EndsWith(" UTC", fileTime.GetProperty("title").GetString(), StringComparison.Ordinal);
+
+        var macs = page.GetProperty("macsSorted").EnumerateArray().Select(m => m.GetString()!).ToArray();
+        Assert.True(macs.Length >= 6, "the simulated board's VMs are listed");
+        Assert.Equal(macs.Order(StringComparer.Ordinal), macs);
+        Assert.Equal(["VMware"], page.GetProperty("familiesShown").EnumerateArray().Select(f => f.GetString()));
+        var vm = page.GetProperty("selectedVm").GetString()!;
+        Assert.InRange(page.GetProperty("vmMarkersOne").GetInt32(), 1, page.GetProperty("vmMarkersAll").GetInt32() - 1);
+        Assert.Contains("filter=ether%20host%20" + Uri.EscapeDataString(vm), page.GetProperty("hrefForVm").GetString(), StringComparison.Ordinal);
+
         var phoneSeen = page.GetProperty("phone");
         Assert.True(phoneSeen.GetProperty("scrollWidth").GetInt32() <= phoneSeen.GetProperty("innerWidth").GetInt32(), $"at 390 px the page is {phoneSeen.GetProperty("scrollWidth")} px wide");
         Assert.Equal(0, phoneSeen.GetProperty("smallButtons").GetArrayLength());
