@@ -1,5 +1,6 @@
 using VirtCapture.Hal.Bpf;
 using VirtCapture.Hal.Frames;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 
@@ -65,6 +66,7 @@ internal sealed class CaptureFilter : IDisposable
     public bool AcceptsAll { get; }
 
     /// <summary>True when the frame passes the filter (or no user-space filtering applies to its port).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Accepts(in FrameRecord frame, ReadOnlySpan<byte> bytes)
     {
         var program = _byPort[frame.Port];

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Replay;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 
@@ -132,6 +133,7 @@ internal sealed class CaptureLoop
     // CPU's caches when the copy reads them again, where a whole batch (8192 frames, a megabyte and more) would not be.
     private const int Slice = 256;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Process(FrameBatch batch)
     {
         var frames = batch.Frames;
@@ -141,6 +143,7 @@ internal sealed class CaptureLoop
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProcessSlice(FrameBatch batch)
     {
         var annotations = _annotations;

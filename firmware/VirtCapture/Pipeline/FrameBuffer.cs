@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pcapng;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 
@@ -59,6 +60,7 @@ internal sealed class FrameBuffer : IDisposable
     /// Capture thread: encodes one frame as an enhanced packet block. Returns false when a live buffer is full
     /// (the frame is dropped).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAppend(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, CancellationToken cancel, ReadOnlySpan<byte> comment = default)
     {
         var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, dropCount, comment.Length);

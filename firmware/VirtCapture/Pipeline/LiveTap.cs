@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace VirtCapture.Pipeline;
 
 /// <summary>
@@ -46,6 +48,7 @@ internal sealed class LiveTap : ISegmentObserver
     }
 
     /// <summary>Writer thread: hands a written segment to every subscriber that has room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SegmentWritten(BufferSegment segment, IReadOnlyList<Hal.Frames.CapturePort> ports)
     {
         var subscribers = Volatile.Read(ref _subscribers);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using VirtCapture.Pcapng;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 
@@ -113,6 +114,7 @@ internal sealed class RingFileSet : IDisposable
     /// Writes a buffer segment. When no limit falls inside it (the usual case) it goes out in one piece, its
     /// frames counted from the segment's own tallies; otherwise block by block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Write(BufferSegment segment, long nowNs, Span<long> writtenPerPort)
     {
         // Whatever the floor, the disk must hold this segment and the file's closing blocks: make room first (or
@@ -152,6 +154,7 @@ internal sealed class RingFileSet : IDisposable
     /// Counts the frames of each interface into <paramref name="writtenPerPort"/>. Returns false when the ring
     /// has stopped (the rest of the segment is not written).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Write(ReadOnlySpan<byte> blocks, long nowNs, Span<long> writtenPerPort)
     {
         var runStart = 0;

@@ -52,6 +52,7 @@ public sealed class Slicer
         CopyRestoringTag(frame, bytes, destination);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRestoringTag(in FrameRecord frame, ReadOnlySpan<byte> bytes, Span<byte> destination)
     {
         // The recorded frame is MACs, the restored 802.1Q/802.1ad tag, then the rest, cut wherever the snaplen ends.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VirtCapture.Hal.Frames;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 
@@ -98,6 +99,7 @@ internal sealed class WriterLoop
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Store(BufferSegment segment)
     {
         Array.Clear(_writtenNow);

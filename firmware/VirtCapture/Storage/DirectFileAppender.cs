@@ -1,6 +1,7 @@
 using VirtCapture.Hal.Interop;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Storage;
 
@@ -51,6 +52,7 @@ internal sealed unsafe class DirectFileAppender : IDisposable
     public int PendingBytes => _staged;
 
     /// <summary>Appends whole blocks. On failure the file is cut back to the last whole block on disk before rethrowing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> blocks)
     {
         if (_staged + blocks.Length > StagingBytes)
@@ -107,6 +109,7 @@ internal sealed unsafe class DirectFileAppender : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFullPages()
     {
         var full = _direct ? _staged & ~(Alignment - 1) : _staged;
@@ -146,6 +149,7 @@ internal sealed unsafe class DirectFileAppender : IDisposable
         MarkDurable(_stagingOffset + _staged);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Write(ReadOnlySpan<byte> data, long offset)
     {
         try

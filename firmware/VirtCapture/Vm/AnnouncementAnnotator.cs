@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pipeline;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Vm;
 
@@ -19,6 +20,7 @@ internal sealed class AnnouncementAnnotator : IFrameAnnotator
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Annotate(in FrameBatch batch, IReadOnlyList<CapturePort> ports, FrameComments comments)
     {
         var frames = batch.Frames;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using VirtCapture.Hal.Frames;
+using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Vm;
 
@@ -58,6 +59,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
 
     /// <inheritdoc/>
     /// <remarks>The segment's own index of its frames is walked: no block is parsed to find the next.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SegmentWritten(Pipeline.BufferSegment segment, IReadOnlyList<CapturePort> ports)
     {
         ArgumentNullException.ThrowIfNull(segment);
@@ -86,6 +88,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     /// walked in place; a frame that repeats the previous one's header (see <see cref="IsRepeat"/>) only adds to a
     /// run, counted into the entries once when the run ends.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ObserveBlocks(ReadOnlySpan<byte> blocks, IReadOnlyList<CapturePort> ports)
     {
         var names = PortNames(ports);
@@ -120,6 +123,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     }
 
     /// <summary>One frame: the enhanced packet block (whole, with data) at <paramref name="at"/> in <paramref name="blocks"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ObservePacket(ref RepeatRun run, ReadOnlySpan<byte> blocks, int at, string[] names)
     {
         var header = blocks.Slice(at, 28);
@@ -160,6 +164,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         && _lastEntry is not null;
 
     /// <summary>Counts a run of repeated frames into the entries of the frame they repeat.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountRun(ref RepeatRun run)
     {
         if (run.Frames == 0 || _lastEntry is not { } source)
@@ -234,6 +239,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         _repeat.Valid = true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ObserveLocked(in FrameRecord record, ReadOnlySpan<byte> frame, int port, string portName)
     {
         _repeat.Valid = false;
