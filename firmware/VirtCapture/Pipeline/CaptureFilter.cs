@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using VirtCapture.Hal.Bpf;
 using VirtCapture.Hal.Frames;
-using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 

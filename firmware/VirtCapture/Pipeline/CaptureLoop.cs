@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Hal.Replay;
-using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pcapng;
-using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using VirtCapture.Pcapng;
-using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 

@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using VirtCapture.Hal.Frames;
-using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Pipeline;
 

@@ -1,7 +1,7 @@
-using VirtCapture.Hal.Interop;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using System.Runtime.CompilerServices;
+using VirtCapture.Hal.Interop;
 
 namespace VirtCapture.Storage;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pipeline;
-using System.Runtime.CompilerServices;
 
 namespace VirtCapture.Vm;
 
@@ -11,6 +11,10 @@ namespace VirtCapture.Vm;
 /// </summary>
 internal sealed class AnnouncementAnnotator : IFrameAnnotator
 {
+    // A VM announces itself again and again (every failover, every migration, a host's periodic gratuitous ARPs):
+    // its comment is made once and kept, so the capture thread does not allocate for it each time.
+    private const int MaxRemembered = 4096;
+    private readonly Dictionary<(ulong Mac, int Vlan, int Port, AnnouncementKind Kind), byte[]> _comments = [];
     private readonly HypervisorFamilies _families;
 
     /// <summary>Creates the annotator.</summary>
@@ -55,9 +59,24 @@ internal sealed class AnnouncementAnnotator : IFrameAnnotator
         }
 
         var kind = Announcement.Detect(eth);
-        return kind == AnnouncementKind.None
-            ? null
-            : System.Text.Encoding.UTF8.GetBytes(Announcement.Comment(kind, eth.Source, _families.Of(eth.Source), port.Name, eth.Vlan));
+        if (kind == AnnouncementKind.None)
+        {
+            return null;
+        }
+
+        var key = (Mac.Key(eth.Source), eth.Vlan, (int)frame.Port, kind);
+        if (!_comments.TryGetValue(key, out var comment))
+        {
+            if (_comments.Count >= MaxRemembered)
+            {
+                _comments.Clear();
+            }
+
+            comment = System.Text.Encoding.UTF8.GetBytes(Announcement.Comment(kind, eth.Source, _families.Of(eth.Source), port.Name, eth.Vlan));
+            _comments[key] = comment;
+        }
+
+        return comment;
     }
 
     private static bool MayAnnounce(ushort type, bool tagStripped, ReadOnlySpan<byte> bytes) => type switch

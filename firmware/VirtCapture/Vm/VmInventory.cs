@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using VirtCapture.Hal.Frames;
 using System.Runtime.CompilerServices;
+using VirtCapture.Hal.Frames;
 
 namespace VirtCapture.Vm;
 

@@ -75,7 +75,8 @@ public static class VmTrafficFile
         return frame;
     }
 
-    private static byte[] Udp4(string src, string dst, int vlan, string srcIp, string dstIp)
+    /// <summary>A UDP/IPv4 frame from <paramref name="src"/> to <paramref name="dst"/>, tagged when <paramref name="vlan"/> is above 0.</summary>
+    public static byte[] Udp4(string src, string dst, int vlan, string srcIp, string dstIp)
     {
         var ip = new byte[20 + 8 + 18];
         ip[0] = 0x45;
@@ -120,7 +121,8 @@ public static class VmTrafficFile
         return Ethernet(src, "33:33:00:00:00:01", 0, 0x86dd, ip);
     }
 
-    private static byte[] Arp(string src, int vlan, string senderIp, string targetIp, ushort op)
+    /// <summary>An ARP frame (a gratuitous one when sender and target are the same address).</summary>
+    public static byte[] Arp(string src, int vlan, string senderIp, string targetIp, ushort op)
     {
         var arp = new byte[28];
         BinaryPrimitives.WriteUInt16BigEndian(arp, 1);
