@@ -67,7 +67,8 @@ internal sealed partial class CaptureCatalog
 
         var files = System.IO.Directory.GetFiles(Directory, "*.pcapng").Concat(System.IO.Directory.GetFiles(Directory, "*.pcapng.part"))
             .Where(f => IsValidName(Path.GetFileName(f)) && RegularFile.Is(f))
-            .Order(StringComparer.Ordinal);
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         // One listing at a time: a request that arrives while the start-up warm-up walks new files waits for that
         // walk instead of repeating it.
         lock (_listLock)
@@ -87,7 +88,27 @@ internal sealed partial class CaptureCatalog
             }
 
             SaveIndexIfStale(result);
+            Forget(files);
             return result;
+        }
+    }
+
+    // The ring deletes files all day (one a second with short files): their summaries go with them, or a box that
+    // runs for weeks would keep one for every file it ever wrote.
+    private void Forget(string[] present)
+    {
+        if (_cache.Count <= present.Length)
+        {
+            return;
+        }
+
+        var keep = new HashSet<string>(present, StringComparer.Ordinal);
+        foreach (var path in _cache.Keys)
+        {
+            if (!keep.Contains(path))
+            {
+                _cache.TryRemove(path, out _);
+            }
         }
     }
 
