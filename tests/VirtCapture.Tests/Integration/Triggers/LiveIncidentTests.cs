@@ -89,10 +89,12 @@ public sealed class LiveIncidentTests : IDisposable
     {
         using var timed = new TriggerBox(null, [], new Dictionary<string, string> { ["Capture__StopAfter"] = "duration=2s", ["Capture__SyntheticRate"] = "50" });
         timed.Process.WaitFor("Capture stopped by its stop condition: 2 s elapsed", TimeSpan.FromSeconds(10));
-        timed.Process.WaitFor("Capture stopped");
+        timed.Process.WaitFor("Capture stopped: ");
 
         using var filtered = new TriggerBox(null, [], new Dictionary<string, string> { ["Capture__StopAfter"] = "filter=rarp" });
         filtered.Process.WaitFor("Capture stopped by its stop condition: a frame matched 'rarp'", TimeSpan.FromSeconds(10));
+        // The ring is read once the stop has closed its files (the last one is renamed from .part then).
+        filtered.Process.WaitFor("Capture stopped: ");
         var ring = filtered.MergedRing();
         var rarps = Tshark.Fields(ring, "arp.opcode == 3", "frame.number");
         Assert.Single(rarps);
@@ -105,6 +107,7 @@ public sealed class LiveIncidentTests : IDisposable
         var replay = TriggerTraffic.Write(_dir.File("traffic.pcap"), 5000, new HashSet<int>());
         using var box = new TriggerBox(replay, [], new Dictionary<string, string> { ["Capture__StopAfter"] = "frames=1234" });
         box.Process.WaitFor("Capture stopped by its stop condition: 1234 frames", TimeSpan.FromSeconds(10));
+        box.Process.WaitFor("Capture stopped: ");
         Assert.Equal(1234, Tshark.Count(box.MergedRing()));
     }
 
