@@ -9,7 +9,7 @@ namespace VirtCapture.Tests.Integration.Extcap;
 /// </summary>
 public sealed class ExtcapFleetTests : IDisposable
 {
-    private readonly TempDirectory _home = new();
+    private readonly ExtcapLaptop _home = new();
     private readonly MosquittoBroker _broker = new();
 
     public void Dispose()
@@ -71,19 +71,12 @@ public sealed class ExtcapFleetTests : IDisposable
     [Fact]
     public void A_fleet_without_a_token_file_is_refused_in_one_line()
     {
-        var result = Run.Program("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "extcap", "--add-fleet", _broker.Url, "--site", "lab"], TimeSpan.FromSeconds(60), Environment());
+        var result = _home.Run("--add-fleet", _broker.Url, "--site", "lab");
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("virtcapture: extcap: --add-fleet needs --token-file with the API token the site's boxes share", result.StdErr.Trim());
     }
 
-    private ProcessResult Extcap(params string[] args)
-    {
-        var result = Run.Program("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "extcap", .. args], TimeSpan.FromSeconds(60), Environment());
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        return result;
-    }
+    private ProcessResult Extcap(params string[] args) => _home.Extcap(args);
 
-    private ProcessResult Tshark(params string[] args) => Run.Program("tshark", args, TimeSpan.FromSeconds(60), Environment());
-
-    private Dictionary<string, string> Environment() => new() { ["HOME"] = _home.Path, ["XDG_CONFIG_HOME"] = Path.Combine(_home.Path, ".config"), ["XDG_CACHE_HOME"] = Path.Combine(_home.Path, ".cache") };
+    private ProcessResult Tshark(params string[] args) => _home.Tshark(args);
 }

@@ -10,7 +10,7 @@ namespace VirtCapture.Tests.Integration.Extcap;
 /// </summary>
 public sealed class ExtcapTests : IDisposable
 {
-    private readonly TempDirectory _home = new();
+    private readonly ExtcapLaptop _home = new();
     private readonly TriggerBox _box = new(null, [], new Dictionary<string, string> { ["Capture__SyntheticRate"] = "500" });
 
     public ExtcapTests()
@@ -162,14 +162,9 @@ public sealed class ExtcapTests : IDisposable
         return path;
     }
 
-    private ProcessResult Extcap(params string[] args)
-    {
-        var result = Run.Program("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "extcap", .. args], TimeSpan.FromSeconds(60), Environment());
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        return result;
-    }
+    private ProcessResult Extcap(params string[] args) => _home.Extcap(args);
 
-    private ProcessResult Tshark(params string[] args) => Run.Program("tshark", args, TimeSpan.FromSeconds(60), Environment());
+    private ProcessResult Tshark(params string[] args) => _home.Tshark(args);
 
-    private Dictionary<string, string> Environment() => new() { ["HOME"] = _home.Path, ["XDG_CONFIG_HOME"] = Path.Combine(_home.Path, ".config"), ["XDG_CACHE_HOME"] = Path.Combine(_home.Path, ".cache") };
+    private Dictionary<string, string> Environment() => _home.Environment;
 }

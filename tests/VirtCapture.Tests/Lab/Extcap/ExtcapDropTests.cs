@@ -17,7 +17,7 @@ public sealed class ExtcapDropTests : IDisposable
         """;
 
     private readonly LabNetwork _lab = new();
-    private readonly TempDirectory _home = new();
+    private readonly ExtcapLaptop _home = new();
 
     public void Dispose()
     {
@@ -120,17 +120,7 @@ public sealed class ExtcapDropTests : IDisposable
         return messages;
     }
 
-    private ProcessResult Extcap(params string[] args)
-    {
-        var result = Run.Program("dotnet", ["exec", Dll, "extcap", .. args], TimeSpan.FromSeconds(60), Environment());
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        return result;
-    }
+    private ProcessResult Extcap(params string[] args) => _home.Extcap(args);
 
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["HOME"] = _home.Path,
-        ["XDG_CONFIG_HOME"] = Path.Combine(_home.Path, ".config"),
-        ["XDG_CACHE_HOME"] = Path.Combine(_home.Path, ".cache"),
-    };
+    private Dictionary<string, string> Environment() => _home.Environment;
 }
