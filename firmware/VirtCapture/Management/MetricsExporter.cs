@@ -6,7 +6,8 @@ namespace VirtCapture.Management;
 
 /// <summary>
 /// /metrics in the Prometheus text format through prometheus-net: the capture's counters per port and stage,
-/// bytes written, disk free and the capture state, read from the firmware at every scrape.
+/// bytes written, disk free and the capture state, read from the firmware at every scrape; and the process's own CPU,
+/// memory and garbage collections.
 /// </summary>
 internal sealed class MetricsExporter
 {
@@ -50,6 +51,10 @@ internal sealed class MetricsExporter
         _triggerMatches = factory.CreateCounter("virtcapture_trigger_matches_total", "Frames each frame trigger matched in the current capture (merged: those a hold-off folded into an incident already started).", "rule", "kind");
         Registry.AddBeforeCollectCallback(Update);
         Registry.AddBeforeCollectCallback(UpdateIncidents);
+
+        // The process itself (CPU seconds, working set, managed heap, collections per generation): whether a box left
+        // running for weeks holds its memory is read here, not guessed.
+        DotNetStats.Register(Registry);
     }
 
     /// <summary>The registry /metrics serves.</summary>

@@ -60,7 +60,9 @@ public sealed class SyntheticFrameSource : IFrameSource
         var due = DueFrames();
         if (due == 0)
         {
-            var wait = TimeSpan.FromSeconds(1 / _framesPerSecond);
+            // Thread.Sleep cannot wait less than a millisecond (less is a yield, and the capture thread would spin
+            // a core at rates above 1000 frames/s); above that rate a batch carries the millisecond's frames.
+            var wait = TimeSpan.FromMilliseconds(Math.Max(1, 1000 / _framesPerSecond));
             Thread.Sleep(wait < timeout ? wait : timeout);
             due = DueFrames();
             if (due == 0)

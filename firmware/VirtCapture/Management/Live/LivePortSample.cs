@@ -11,4 +11,6 @@ namespace VirtCapture.Management.Live;
 /// <param name="BufferDropped">Buffer drops since the capture started.</param>
 /// <param name="Written">Frames written since the capture started.</param>
 /// <param name="LinkUp">Whether the link is up.</param>
-public sealed record LivePortSample(string Name, double FramesPerSecond, double Mbps, double KernelDropsPerSecond, double BufferDropsPerSecond, long Received, long KernelDropped, long BufferDropped, long Written, bool LinkUp);
+/// <param name="FilteredOut">Frames the user-space filter rejected since the capture started.</param>
+/// <param name="SpeedMbps">Link speed in Mb/s, or 0 when unknown.</param>
+public sealed record LivePortSample(string Name, double FramesPerSecond, double Mbps, double KernelDropsPerSecond, double BufferDropsPerSecond, long Received, long KernelDropped, long BufferDropped, long Written, bool LinkUp, long FilteredOut, int SpeedMbps);

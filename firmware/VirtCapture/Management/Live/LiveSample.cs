@@ -8,4 +8,5 @@ namespace VirtCapture.Management.Live;
 /// <param name="Vms">Each VM's rate.</param>
 /// <param name="CurrentFile">The ring file being written (the page reloads the ring's timeline when it changes).</param>
 /// <param name="VmEvents">How many VM events the inventory holds (the page reloads them when it changes).</param>
-public sealed record LiveSample(long Sequence, long TimeMs, string State, IReadOnlyList<LivePortSample> Ports, IReadOnlyList<LiveVmRate> Vms, string? CurrentFile, int VmEvents);
+/// <param name="Leds">Each LED's pattern, as in <c>/api/status</c>.</param>
+public sealed record LiveSample(long Sequence, long TimeMs, string State, IReadOnlyList<LivePortSample> Ports, IReadOnlyList<LiveVmRate> Vms, string? CurrentFile, int VmEvents, IReadOnlyDictionary<string, string> Leds);

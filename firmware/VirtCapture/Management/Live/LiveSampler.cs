@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VirtCapture.Configuration;
 using VirtCapture.Daemon;
+using VirtCapture.Panel;
 
 namespace VirtCapture.Management.Live;
 
@@ -18,6 +19,7 @@ internal sealed class LiveSampler : BackgroundService
 
     private readonly CaptureService _capture;
     private readonly Vm.VmObserver _vms;
+    private readonly FrontPanel _panel;
     private readonly TimeProvider _time;
     private readonly LiveSample?[] _samples = new LiveSample?[Keep];
     private readonly LiveMarker?[] _markers = new LiveMarker?[Keep];
@@ -29,10 +31,11 @@ internal sealed class LiveSampler : BackgroundService
     private LiveSample? _last;
     private object? _lastSession;
 
-    public LiveSampler(CaptureService capture, Vm.VmObserver vms, IOptions<ManagementOptions> options, TimeProvider time)
+    public LiveSampler(CaptureService capture, Vm.VmObserver vms, FrontPanel panel, IOptions<ManagementOptions> options, TimeProvider time)
     {
         _capture = capture;
         _vms = vms;
+        _panel = panel;
         _time = time;
         Interval = TimeSpan.FromMilliseconds(options.Value.LiveIntervalMs);
         capture.Noted += (kind, text) => Mark(kind, text, null);
@@ -98,12 +101,13 @@ internal sealed class LiveSampler : BackgroundService
         for (var p = 0; p < ports.Length; p++)
         {
             var c = now.Ports[p].Counters;
-            var before = previous?.Ports.FirstOrDefault(x => x.Name == c.Port);
+            // Ports keep their order within a capture; a different name means a different capture's port list.
+            var before = previous is not null && p < previous.Ports.Count && previous.Ports[p].Name == c.Port ? previous.Ports[p] : null;
             var bytesBefore = before is null ? 0 : _bytes.GetValueOrDefault(c.Port);
             double Rate(long value, long old) => before is null ? 0 : Math.Max(0, value - old) / seconds;
             ports[p] = new LivePortSample(c.Port, Rate(c.Received, before?.Received ?? 0), Rate(c.AcceptedBytes, bytesBefore) * 8 / 1e6,
                 Rate(c.KernelDropped, before?.KernelDropped ?? 0), Rate(c.BufferDropped, before?.BufferDropped ?? 0),
-                c.Received, c.KernelDropped, c.BufferDropped, c.Written, now.Ports[p].Link.Up);
+                c.Received, c.KernelDropped, c.BufferDropped, c.Written, now.Ports[p].Link.Up, c.FilteredOut, now.Ports[p].Link.SpeedMbps);
             _bytes[c.Port] = c.AcceptedBytes;
             if (before is not null && before.LinkUp != ports[p].LinkUp)
             {
@@ -117,10 +121,18 @@ internal sealed class LiveSampler : BackgroundService
             }
         }
 
+        // The LED strip rides along, so the page needs nothing else each tick.
+        var patterns = _panel.Patterns;
+        var leds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var led in Enum.GetValues<Led>())
+        {
+            leds[BoardDefinition.NameOf(led)] = patterns.Count > (int)led ? patterns[(int)led].ToString() : "Off";
+        }
+
         var vms = _vms.Inventory.Snapshot().Where(v => !v.Gone).Select(v => new LiveVmRate(v.Mac, Math.Round(v.FramesPerSecond, 1))).ToArray();
         lock (_gate)
         {
-            var sample = new LiveSample(_sampleCount, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.Events().Count);
+            var sample = new LiveSample(_sampleCount, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.Events().Count, leds);
             _samples[_sampleCount % Keep] = sample;
             _sampleCount++;
             _last = sample;

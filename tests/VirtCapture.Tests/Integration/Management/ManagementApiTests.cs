@@ -185,6 +185,12 @@ public sealed class ManagementApiTests : IClassFixture<BoxFixture>
         Assert.Equal(1, samples["virtcapture_capture_state"]);
         Assert.True(samples["virtcapture_disk_free_bytes"] > 0);
         Assert.True(samples["virtcapture_bytes_written_total"] > 0);
+
+        // The process itself, for a box left running for weeks: CPU, memory, managed heap and collections.
+        Assert.True(samples["process_cpu_seconds_total"] > 0);
+        Assert.True(samples["process_working_set_bytes"] > 10_000_000);
+        Assert.True(samples["dotnet_total_memory_bytes"] > 0);
+        Assert.True(samples["dotnet_collection_count_total{generation=\"0\"}"] >= 0);
     }
 
     [Theory]
