@@ -51,9 +51,12 @@ build: restore
 	@echo "built $(BUILD)/virtcapture"
 
 # The simulated board: synthetic VM-like traffic on ports A and B, captures in ./var/captures. Ctrl+C stops cleanly.
+# The runtime's settings as the box's service sets them (its Environment=DOTNET_* lines).
+BOX_ENV := $(shell sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=.*\)$$/\1/p' images/systemd/virtcapture.service)
+
 run: deps build
 	mkdir -p var/captures
-	VIRTCAPTURE_CONFIG_DIR=hardware/sim ./$(BUILD)/virtcapture run
+	VIRTCAPTURE_CONFIG_DIR=hardware/sim $(BOX_ENV) ./$(BUILD)/virtcapture run
 
 test: deps restore
 	cd tests/web && npm ci --no-audit --no-fund --silent

@@ -79,6 +79,8 @@ measure() { # name ready-text output-glob command...
     printf "%-20s %10d %10d %8.2f %14.1f %14.1f %10.1f\n", n, s, r, loss, cpu, whole, m / 1024 }' >> "$out/table"
 }
 
+# The runtime's settings exactly as the box's service runs it (images/systemd/virtcapture.service).
+mapfile -t box_env < <(sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=.*\)$/\1/p' images/systemd/virtcapture.service)
 export VIRTCAPTURE_CONFIG_DIR=$out/config Management__TokenFile=$out/token Management__ApiSettingsFile=$out/api-settings.json
 : > "$out/table"
 # RUNS rounds, each capture in turn within a round, so that a slow moment of the machine hits all of them alike.
@@ -97,13 +99,13 @@ for run in $(seq 1 "$RUNS"); do
     dir=$out/$name; rm -rf "$dir"
     case $name in
       virtcapture-afpacket) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env Capture__Backend=AfPacket Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+        env "${box_env[@]}" Capture__Backend=AfPacket Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-triggers) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env Capture__Backend=AfPacket "${TRIGGERS[@]}" Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+        env "${box_env[@]}" Capture__Backend=AfPacket "${TRIGGERS[@]}" Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-collector) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env Capture__Backend=AfPacket Capture__Collector__Port=A Capture__Collector__Address=192.0.2.10/24 Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+        env "${box_env[@]}" Capture__Backend=AfPacket Capture__Collector__Port=A Capture__Collector__Address=192.0.2.10/24 Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-libpcap) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env Capture__Backend=Libpcap Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
+        env "${box_env[@]}" Capture__Backend=Libpcap Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
       tcpdump) measure "$name" "listening on" "$dir/out.pcap" \
         tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$dir/out.pcap" ;;
       dumpcap) measure "$name" "Capturing on" "$dir/out.pcapng" \

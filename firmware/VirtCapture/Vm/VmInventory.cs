@@ -27,6 +27,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     private readonly Dictionary<ulong, Entry> _byMacAndVlan = [];
     private readonly Dictionary<ulong, (int Port, long Time)> _lastAnnouncement = [];
     private readonly List<VmEvent> _events = [];
+    private long _eventsRecorded;
     private readonly Dictionary<ulong, (long Frames, long Bytes)> _pendingReceived = [];
     private ulong _lastKey = ulong.MaxValue;
     private ulong _destinationKey = ulong.MaxValue;
@@ -327,6 +328,18 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
         }
     }
 
+    /// <summary>Events recorded since the firmware started (it keeps growing when the list is full and drops its oldest).</summary>
+    public long EventsRecorded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _eventsRecorded;
+            }
+        }
+    }
+
     /// <summary>The events, oldest first (the last thousand).</summary>
     public IReadOnlyList<VmEvent> Events()
     {
@@ -442,6 +455,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     private void Raise(VmEvent e)
     {
         _events.Add(e);
+        _eventsRecorded++;
         if (_events.Count > MaxEvents)
         {
             _events.RemoveAt(0);

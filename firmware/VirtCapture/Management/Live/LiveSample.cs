@@ -7,6 +7,6 @@ namespace VirtCapture.Management.Live;
 /// <param name="Ports">Each port.</param>
 /// <param name="Vms">Each VM's rate.</param>
 /// <param name="CurrentFile">The ring file being written (the page reloads the ring's timeline when it changes).</param>
-/// <param name="VmEvents">How many VM events the inventory holds (the page reloads them when it changes).</param>
+/// <param name="VmEvents">How many VM events the inventory has recorded (the page reloads them when it changes).</param>
 /// <param name="Leds">Each LED's pattern, as in <c>/api/status</c>.</param>
-public sealed record LiveSample(long Sequence, long TimeMs, string State, IReadOnlyList<LivePortSample> Ports, IReadOnlyList<LiveVmRate> Vms, string? CurrentFile, int VmEvents, IReadOnlyDictionary<string, string> Leds);
+public sealed record LiveSample(long Sequence, long TimeMs, string State, IReadOnlyList<LivePortSample> Ports, IReadOnlyList<LiveVmRate> Vms, string? CurrentFile, long VmEvents, IReadOnlyDictionary<string, string> Leds);

@@ -30,6 +30,8 @@ internal sealed class LiveSampler : BackgroundService
     private long _markerCount;
     private LiveSample? _last;
     private object? _lastSession;
+    private LedPattern[] _ledPatterns = [];
+    private Dictionary<string, string>? _leds;
 
     public LiveSampler(CaptureService capture, Vm.VmObserver vms, FrontPanel panel, IOptions<ManagementOptions> options, TimeProvider time)
     {
@@ -121,18 +123,21 @@ internal sealed class LiveSampler : BackgroundService
             }
         }
 
-        // The LED strip rides along, so the page needs nothing else each tick.
+        // The LED strip rides along, so the page needs nothing else each tick; samples share it while it is unchanged
+        // (each sample lives as long as the kept history, five minutes by default).
         var patterns = _panel.Patterns;
-        var leds = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var led in Enum.GetValues<Led>())
+        if (_leds is null || !patterns.SequenceEqual(_ledPatterns))
         {
-            leds[BoardDefinition.NameOf(led)] = patterns.Count > (int)led ? patterns[(int)led].ToString() : "Off";
+            _ledPatterns = [.. patterns];
+            _leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, led => patterns.Count > (int)led ? patterns[(int)led].ToString() : "Off", StringComparer.Ordinal);
         }
+
+        var leds = _leds;
 
         var vms = _vms.Inventory.Snapshot().Where(v => !v.Gone).Select(v => new LiveVmRate(v.Mac, Math.Round(v.FramesPerSecond, 1))).ToArray();
         lock (_gate)
         {
-            var sample = new LiveSample(_sampleCount, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.Events().Count, leds);
+            var sample = new LiveSample(_sampleCount, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.EventsRecorded, leds);
             _samples[_sampleCount % Keep] = sample;
             _sampleCount++;
             _last = sample;
