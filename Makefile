@@ -8,7 +8,7 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps web restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet fleet lab publish image clean
+.PHONY: deps web restore build run test check fuzz bench bench-live bench-ring bench-start bench-fleet profile-live fleet lab publish image clean
 
 RID ?= linux-arm64
 HOST_RID := linux-$(if $(filter aarch64,$(shell uname -m)),arm64,x64)
@@ -92,6 +92,10 @@ bench-fleet: deps build
 	@bash tests/bench/bench-fleet.sh
 
 # The management API against a large ring (FILES × FILE_MB, default 60 × 50 MB): start, file list, time window.
+# Where the CPU goes during bench-live's flood: perf per thread, library and function (WHAT=tcpdump for tcpdump's).
+profile-live: deps build
+	@bash tests/bench/profile-live.sh
+
 bench-ring: deps build
 	@bash tests/bench/bench-ring.sh
 

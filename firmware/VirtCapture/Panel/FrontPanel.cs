@@ -15,7 +15,9 @@ namespace VirtCapture.Panel;
 /// </summary>
 internal sealed class FrontPanel : IHostedService, IDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    // The fast blink's half period: every pattern renders exactly at this rate (slow blink every fourth tick, the
+    // activity flicker at 8 Hz), and the box wakes no more often than the LEDs need.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(125);
     private static readonly TimeSpan DropHold = TimeSpan.FromSeconds(10);
 
     private readonly CaptureService _capture;

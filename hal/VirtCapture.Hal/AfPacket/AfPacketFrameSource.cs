@@ -14,7 +14,7 @@ namespace VirtCapture.Hal.AfPacket;
 /// </summary>
 public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
 {
-    private const int MaxFramesPerBatch = 256;
+    private const int MaxFramesPerBatch = 8192;
     // Small blocks: the merge may hold a block for the reorder window, so a ring needs many of them.
     private const int BlockSize = 256 << 10;
     private const int BlockTimeoutMs = 8;

@@ -62,14 +62,12 @@ public sealed class SyntheticFrameSource : IFrameSource
         {
             // Thread.Sleep cannot wait less than a millisecond (less is a yield, and the capture thread would spin
             // a core at rates above 1000 frames/s); above that rate a batch carries the millisecond's frames.
+            // Frames that come due while it sleeps are the next call's, as a kernel ring's are: a drain after a stop
+            // ends when nothing is waiting instead of taking new frames until its deadline.
             var wait = TimeSpan.FromMilliseconds(Math.Max(1, 1000 / _framesPerSecond));
             Thread.Sleep(wait < timeout ? wait : timeout);
-            due = DueFrames();
-            if (due == 0)
-            {
-                batch = default;
-                return BatchResult.Timeout;
-            }
+            batch = default;
+            return BatchResult.Timeout;
         }
 
         var count = (int)Math.Min(due, MaxFramesPerBatch);
