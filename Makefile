@@ -52,7 +52,7 @@ build: restore
 
 # The simulated board: synthetic VM-like traffic on ports A and B, captures in ./var/captures. Ctrl+C stops cleanly.
 # The runtime's settings as the box's service sets them (its Environment=DOTNET_* lines).
-BOX_ENV := $(shell sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=.*\)$$/\1/p' images/systemd/virtcapture.service)
+BOX_ENV := $(shell bash images/runtime-env.sh)
 
 run: deps build
 	mkdir -p var/captures

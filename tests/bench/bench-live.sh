@@ -80,7 +80,7 @@ measure() { # name ready-text output-glob command...
 }
 
 # The runtime's settings exactly as the box's service runs it (images/systemd/virtcapture.service).
-mapfile -t box_env < <(sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=.*\)$/\1/p' images/systemd/virtcapture.service)
+mapfile -t box_env < <(bash images/runtime-env.sh)
 export VIRTCAPTURE_CONFIG_DIR=$out/config Management__TokenFile=$out/token Management__ApiSettingsFile=$out/api-settings.json
 : > "$out/table"
 # RUNS rounds, each capture in turn within a round, so that a slow moment of the machine hits all of them alike.

@@ -23,7 +23,7 @@ cat > "$out/config/appsettings.json" <<JSON
 { "Capture": { "Mode": "Monitor", "Ports": [ { "Name": "A", "Interface": "a0" } ], "RingMB": 64, "BufferMB": 16 },
   "Storage": { "FileSizeMB": 1000, "MinFreePercent": 0, "FsyncIntervalMs": 1000 } }
 JSON
-mapfile -t box_env < <(sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=.*\)$/\1/p' images/systemd/virtcapture.service)
+mapfile -t box_env < <(bash images/runtime-env.sh)
 if [ "$WHAT" = tcpdump ]; then
   ready="listening on"
   ip netns exec "$lab-box" bash -c 'echo $$ > "$0"; exec "$@"' "$out/pid" tcpdump -i a0 -n -B 65536 -w "$out/cap/out.pcap" >"$out/log" 2>&1 &
@@ -43,7 +43,7 @@ perf_pid=$!
 sleep 1
 ip netns exec "$lab-host" trafgen --dev host0 --conf hardware/lab/traffic/flood64.cfg --num "$FRAMES" --cpus 1 >/dev/null 2>&1
 sleep 2
-kill -INT "$perf_pid"; wait "$perf_pid" || true
+kill -TERM "$perf_pid"; wait "$perf_pid" || true
 read -r u1 s1 < <(ticks)
 kill -TERM "$pid"
 echo "$WHAT during the flood of $FRAMES frames (perf attached): user $((u1 - u0)) ticks, system $((s1 - s0)) ticks ($(getconf CLK_TCK)/s)"

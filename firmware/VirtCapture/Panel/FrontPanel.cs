@@ -35,6 +35,7 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     private ITimer? _timer;
     private readonly PanelLogThrottle _logThrottle = new(TimeSpan.FromSeconds(2));
     private LedPattern[] _patterns = [];
+    private IReadOnlyDictionary<string, string> _leds = Describe([]);
     private long[] _lastReceived = [];
     private long _lastDropped;
     private long _lastDropAt = long.MinValue;
@@ -56,6 +57,9 @@ internal sealed class FrontPanel : IHostedService, IDisposable
 
     /// <summary>The patterns the LEDs show now, indexed by <see cref="Led"/>.</summary>
     public IReadOnlyList<LedPattern> Patterns => _patterns;
+
+    /// <summary>Each LED by its board name with its pattern ("Off" before the first render); a new dictionary only when a pattern changes.</summary>
+    public IReadOnlyDictionary<string, string> Leds => Volatile.Read(ref _leds);
 
     /// <summary>The board in use.</summary>
     public BoardDefinition Board => _board ?? throw new InvalidOperationException("the panel has not started");
@@ -262,6 +266,7 @@ internal sealed class FrontPanel : IHostedService, IDisposable
         if (changed)
         {
             _patterns = patterns;
+            Volatile.Write(ref _leds, Describe(patterns));
         }
 
         if (_logThrottle.ShouldLog(elapsed, changed))
@@ -269,6 +274,9 @@ internal sealed class FrontPanel : IHostedService, IDisposable
             Log.Panel(_log, string.Join(' ', Enum.GetValues<Led>().Select(l => $"{BoardDefinition.NameOf(l)}={Name(_patterns[(int)l])}")));
         }
     }
+
+    private static Dictionary<string, string> Describe(LedPattern[] patterns) =>
+        Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, led => patterns.Length > (int)led ? patterns[(int)led].ToString() : "Off", StringComparer.Ordinal);
 
     private static string Name(LedPattern pattern) => pattern switch
     {

@@ -14,7 +14,7 @@ public sealed record StatusResponse(
     string? CurrentFile,
     IReadOnlyList<PortStatus> Ports,
     StorageStatus Storage,
-    Dictionary<string, string> Leds,
+    IReadOnlyDictionary<string, string> Leds,
     string Board,
     CapacityAdvice Capacity,
     long UptimeSeconds,

@@ -22,7 +22,6 @@ internal static class StatusEndpoints
         var ports = PortStatuses.Of(now);
         var files = catalog.List();
         var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, files.Sum(f => f.Size), capture.Protection.Names, now.RingStopped);
-        var leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, l => panel.Patterns.Count > 0 ? panel.Patterns[(int)l].ToString() : "Off");
         return Results.Ok(new StatusResponse(
             now.Activity.ToString().ToLowerInvariant(),
             now.Fault,
@@ -34,7 +33,7 @@ internal static class StatusEndpoints
             now.CurrentFile,
             ports,
             storage,
-            leds,
+            panel.Leds,
             panel.Board.Name,
             Capacity(capture, vms, vmOptions.Value, now, files),
             (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,

@@ -13,4 +13,5 @@ namespace VirtCapture.Management.Live;
 /// <param name="LinkUp">Whether the link is up.</param>
 /// <param name="FilteredOut">Frames the user-space filter rejected since the capture started.</param>
 /// <param name="SpeedMbps">Link speed in Mb/s, or 0 when unknown.</param>
-public sealed record LivePortSample(string Name, double FramesPerSecond, double Mbps, double KernelDropsPerSecond, double BufferDropsPerSecond, long Received, long KernelDropped, long BufferDropped, long Written, bool LinkUp, long FilteredOut, int SpeedMbps);
+/// <param name="LinkChanges">Carrier changes the port has seen (a flap between two samples shows here).</param>
+public sealed record LivePortSample(string Name, double FramesPerSecond, double Mbps, double KernelDropsPerSecond, double BufferDropsPerSecond, long Received, long KernelDropped, long BufferDropped, long Written, bool LinkUp, long FilteredOut, int SpeedMbps, long LinkChanges);

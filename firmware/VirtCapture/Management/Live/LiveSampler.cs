@@ -30,8 +30,6 @@ internal sealed class LiveSampler : BackgroundService
     private long _markerCount;
     private LiveSample? _last;
     private object? _lastSession;
-    private LedPattern[] _ledPatterns = [];
-    private Dictionary<string, string>? _leds;
 
     public LiveSampler(CaptureService capture, Vm.VmObserver vms, FrontPanel panel, IOptions<ManagementOptions> options, TimeProvider time)
     {
@@ -109,11 +107,17 @@ internal sealed class LiveSampler : BackgroundService
             double Rate(long value, long old) => before is null ? 0 : Math.Max(0, value - old) / seconds;
             ports[p] = new LivePortSample(c.Port, Rate(c.Received, before?.Received ?? 0), Rate(c.AcceptedBytes, bytesBefore) * 8 / 1e6,
                 Rate(c.KernelDropped, before?.KernelDropped ?? 0), Rate(c.BufferDropped, before?.BufferDropped ?? 0),
-                c.Received, c.KernelDropped, c.BufferDropped, c.Written, now.Ports[p].Link.Up, c.FilteredOut, now.Ports[p].Link.SpeedMbps);
+                c.Received, c.KernelDropped, c.BufferDropped, c.Written, now.Ports[p].Link.Up, c.FilteredOut, now.Ports[p].Link.SpeedMbps, now.Ports[p].Link.Changes);
             _bytes[c.Port] = c.AcceptedBytes;
-            if (before is not null && before.LinkUp != ports[p].LinkUp)
+            // The link's change count, not its state: a cable pulled and put back between two samples is marked too.
+            var changes = before is null ? 0 : ports[p].LinkChanges - before.LinkChanges;
+            if (changes == 1 || (changes > 1 && ports[p].LinkUp != before!.LinkUp))
             {
                 Mark("link", $"link {(ports[p].LinkUp ? "up" : "down")} on port {c.Port}", c.Port);
+            }
+            else if (changes > 1)
+            {
+                Mark("link", $"link flapped on port {c.Port} ({changes} changes since the last sample), now {(ports[p].LinkUp ? "up" : "down")}", c.Port);
             }
 
             var dropped = (c.KernelDropped - (before?.KernelDropped ?? c.KernelDropped)) + (c.BufferDropped - (before?.BufferDropped ?? c.BufferDropped));
@@ -123,16 +127,8 @@ internal sealed class LiveSampler : BackgroundService
             }
         }
 
-        // The LED strip rides along, so the page needs nothing else each tick; samples share it while it is unchanged
-        // (each sample lives as long as the kept history, five minutes by default).
-        var patterns = _panel.Patterns;
-        if (_leds is null || !patterns.SequenceEqual(_ledPatterns))
-        {
-            _ledPatterns = [.. patterns];
-            _leds = Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, led => patterns.Count > (int)led ? patterns[(int)led].ToString() : "Off", StringComparer.Ordinal);
-        }
-
-        var leds = _leds;
+        // The LED strip rides along, so the page needs nothing else each tick (the panel's dictionary, new only on a change).
+        var leds = _panel.Leds;
 
         var vms = _vms.Inventory.Snapshot().Where(v => !v.Gone).Select(v => new LiveVmRate(v.Mac, Math.Round(v.FramesPerSecond, 1))).ToArray();
         lock (_gate)
