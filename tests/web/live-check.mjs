@@ -26,13 +26,16 @@ try {
 
   // The live graph's last point against the box's own status, read at once.
   result.live = await page.evaluate(async () => {
+    // The sample and the chart are read together, before the fetch: a sample that arrives while the status is on
+    // its way would otherwise move the chart past the sample read (seen in CI, a second apart).
     const last = window.vc.last;
     const chart = window.vc.charts["A"];
+    const chartLastX = chart.data[0].at(-1), chartLastFps = chart.data[1].at(-1), samples = window.vc.samples.length;
     const status = await (await fetch("/api/status")).json();
     const port = status.ports.find(p => p.name === "A");
     const mine = last.ports.find(p => p.name === "A");
-    return { intervalMs: 1000, sampleTimeMs: last.timeMs, statusTimeMs: Date.now(), chartLastX: chart.data[0].at(-1), chartLastFps: chart.data[1].at(-1),
-      sampleFps: mine.framesPerSecond, sampleReceived: mine.received, statusReceived: port.counters.received, samples: window.vc.samples.length };
+    return { intervalMs: 1000, sampleTimeMs: last.timeMs, statusTimeMs: Date.now(), chartLastX, chartLastFps,
+      sampleFps: mine.framesPerSecond, sampleReceived: mine.received, statusReceived: port.counters.received, samples };
   });
 
   await page.screenshot({ path: wide, fullPage: true });

@@ -75,6 +75,9 @@ public static class PcapngBlockCheck
                 }
 
                 return Options(block[20..^4], static (code, length) => code is >= 2 and <= 8 && length != 8 ? "statistics counters must be 8 bytes" : null);
+            case PcapngBlocks.PaddingType:
+                // Zeros only: a torn write is then still told from padding.
+                return block[8..^4].IndexOfAnyExcept((byte)0) >= 0 ? "padding block that is not zeros" : null;
             default:
                 // The ring writes nothing else: anything else in one of its files is damage.
                 return $"unexpected block type 0x{type:x}";

@@ -31,6 +31,16 @@ public static class PcapngBlocks
     /// <summary>Enhanced packet block.</summary>
     public const uint EnhancedPacketType = 6;
 
+    /// <summary>
+    /// Padding block: a type reserved for local use (top bit set), which every reader skips — Wireshark's, libpcap's
+    /// (tcpdump), editcap (which leaves it out) and ours. The ring puts one in front of a buffer segment so that the
+    /// segment's pages start on a disk page and go to an O_DIRECT file straight from the buffer.
+    /// </summary>
+    public const uint PaddingType = 0x80564301;
+
+    /// <summary>The smallest padding block: type, length and trailer, no body.</summary>
+    public const int MinimumPadding = 12;
+
     /// <summary>The byte-order magic of a section header, as written in the section's own order.</summary>
     public const uint ByteOrderMagic = 0x1A2B3C4D;
 
@@ -121,6 +131,20 @@ public static class PcapngBlocks
         }
 
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), (uint)block.Length);
+    }
+
+    /// <summary>Fills <paramref name="block"/> (at least <see cref="MinimumPadding"/> bytes, a multiple of 4) with one padding block of zeros.</summary>
+    public static void WritePadding(Span<byte> block)
+    {
+        if (block.Length < MinimumPadding || block.Length % 4 != 0)
+        {
+            throw new ArgumentException($"a padding block of {block.Length} bytes (at least {MinimumPadding}, a multiple of 4)", nameof(block));
+        }
+
+        block.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(block, PaddingType);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[4..], (uint)block.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[^4..], (uint)block.Length);
     }
 
     /// <summary>A zero-length EPB that carries only a comment: an event at an instant on a port.</summary>

@@ -1,11 +1,29 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VirtCapture.Pipeline;
 
-/// <summary>One slab of the capture buffer: whole pcapng blocks, filled by the capture thread, drained by the writer.</summary>
+/// <summary>
+/// One slab of the capture buffer: whole pcapng blocks, filled by the capture thread, drained by the writer. The
+/// blocks start on a memory page with <see cref="Headroom"/> free bytes in front, where the writer puts the file's
+/// unfinished page and a padding block: the segment then goes to an O_DIRECT file from here, without a staging copy.
+/// </summary>
 internal sealed class BufferSegment
 {
+    /// <summary>Free bytes in front of the blocks, whole pages: room for an unfinished page and a padding block.</summary>
+    public const int Headroom = 2 * Page;
+
+    private const int Page = 4096;
+    private readonly byte[] _memory;
+    private readonly int _dataAt;
+
     public BufferSegment(int size, int ports)
     {
-        Data = new byte[size];
+        // Pinned, so the page found here stays the page; uninitialised, so pages the capture never reaches are never
+        // touched (nor resident).
+        _memory = GC.AllocateUninitializedArray<byte>(Headroom + size + Page, pinned: true);
+        _dataAt = Headroom + PageOffset(_memory);
+        Capacity = size;
         FramesPerPort = new long[ports];
         // The smallest frame block is 32 bytes: a full segment never holds more frames than this.
         FrameOffsets = new int[(size / PcapngBlocks.EnhancedPacketOverhead) + 1];
@@ -42,8 +60,17 @@ internal sealed class BufferSegment
         Array.Clear(FramesPerPort);
     }
 
-    /// <summary>The slab.</summary>
-    public byte[] Data { get; }
+    /// <summary>The slab, <see cref="Capacity"/> bytes.</summary>
+    public Span<byte> Data => _memory.AsSpan(_dataAt, Capacity);
+
+    /// <summary>The blocks written so far.</summary>
+    public ReadOnlySpan<byte> Blocks => _memory.AsSpan(_dataAt, Length);
+
+    /// <summary>The blocks written so far with <see cref="Headroom"/> free bytes in front; starts on a memory page.</summary>
+    public Span<byte> BlocksWithHeadroom => _memory.AsSpan(_dataAt - Headroom, Headroom + Length);
+
+    /// <summary>Size of the slab.</summary>
+    public int Capacity { get; }
 
     /// <summary>Bytes in use.</summary>
     public int Length { get; set; }
@@ -52,5 +79,11 @@ internal sealed class BufferSegment
     public long StartedTicks { get; set; }
 
     /// <summary>Free space.</summary>
-    public int Remaining => Data.Length - Length;
+    public int Remaining => Capacity - Length;
+
+    private static unsafe int PageOffset(byte[] pinned)
+    {
+        var address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((Page - (address & (Page - 1))) & (Page - 1));
+    }
 }

@@ -74,7 +74,7 @@ internal sealed class FrameBuffer : IDisposable
             }
         }
 
-        var block = segment.Data.AsSpan(segment.Length, size);
+        var block = segment.Data.Slice(segment.Length, size);
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
         PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, dropCount, comment);
         segment.FrameOffsets[segment.Frames] = segment.Length;
@@ -98,7 +98,7 @@ internal sealed class FrameBuffer : IDisposable
             }
         }
 
-        block.CopyTo(segment.Data.AsSpan(segment.Length));
+        block.CopyTo(segment.Data[segment.Length..]);
         segment.Length += block.Length;
         segment.Interfaces += declaresInterface ? 1 : 0;
         return true;

@@ -58,7 +58,7 @@ internal sealed class LiveTap : ISegmentObserver
         }
 
         // One pooled copy per segment for all clients, and only while someone watches.
-        var copy = LiveSegment.Copy(segment.Data.AsSpan(0, segment.Length), segment.Frames, subscribers.Length);
+        var copy = LiveSegment.Copy(segment.Blocks, segment.Frames, subscribers.Length);
         foreach (var subscriber in subscribers)
         {
             subscriber.Offer(copy);

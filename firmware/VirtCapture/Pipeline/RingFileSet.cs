@@ -131,10 +131,10 @@ internal sealed class RingFileSet : IDisposable
                     && (_settings.MaxFileDurationNs == 0 || segment.Frames == 0 || segment.LastTimestampNs - _fileStartNs < _settings.MaxFileDurationNs)));
         if (!fits)
         {
-            return Write(segment.Data.AsSpan(0, segment.Length), nowNs, writtenPerPort);
+            return Write(segment.Blocks, nowNs, writtenPerPort);
         }
 
-        _current!.Append(segment.Data.AsSpan(0, segment.Length));
+        _current!.Append(segment.BlocksWithHeadroom, BufferSegment.Headroom);
         for (var p = 0; p < writtenPerPort.Length && p < segment.FramesPerPort.Length; p++)
         {
             writtenPerPort[p] += segment.FramesPerPort[p];
@@ -360,7 +360,7 @@ internal sealed class RingFileSet : IDisposable
             path = System.IO.Path.Combine(_settings.Directory, RingNames.Name(_settings.Prefix, _currentSequence, nowNs) + PartSuffix);
         }
 
-        _current = new Storage.DirectFileAppender(path, _header, _settings.DirectIo);
+        _current = new Storage.DirectFileAppender(path, _header, _settings.DirectIo, PcapngBlocks.WritePadding);
         _fileStartNs = nowNs;
         _fileFrames = 0;
         _lastSyncTimestamp = _time.GetTimestamp();

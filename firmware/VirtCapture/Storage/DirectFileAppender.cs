@@ -11,7 +11,8 @@ namespace VirtCapture.Storage;
 /// area straight to the SSD, skipping the page cache, whose copy would otherwise cost more CPU than the whole capture.
 /// The partial last page is written through the page cache at every fsync and at close, and rewritten directly once it
 /// fills; a failed write cuts the file back to its last whole append. File systems without O_DIRECT get ordinary
-/// writes.
+/// writes. A large run of blocks with free pages in front of it (a buffer segment) is written from where it lies:
+/// the unfinished page and a padding block go in front, so its bytes need no copy into the staging area.
 /// </summary>
 internal sealed unsafe class DirectFileAppender : IDisposable
 {
@@ -19,9 +20,14 @@ internal sealed unsafe class DirectFileAppender : IDisposable
     private const int FlushThreshold = 1 << 20;
     // Room for the flush threshold plus one whole buffer segment.
     private const int StagingBytes = (2 << 20) + Alignment;
+    // Below this a run goes through the staging area: a padding block (2 KiB on average) would weigh too much.
+    private const int InPlaceMinimum = 256 << 10;
+    // The smallest span a PaddingWriter fills.
+    private const int MinimumPadding = 12;
 
     private readonly SafeFileHandle _file;
     private readonly Queue<long> _appendEnds = new(64);
+    private readonly PaddingWriter? _padding;
     private byte* _staging;
     private int _staged;
     private long _stagingOffset;
@@ -33,9 +39,11 @@ internal sealed unsafe class DirectFileAppender : IDisposable
     /// <param name="path">The file.</param>
     /// <param name="header">Its first bytes.</param>
     /// <param name="direct">Write with O_DIRECT where the file system allows it; false: through the page cache.</param>
-    public DirectFileAppender(string path, ReadOnlySpan<byte> header, bool direct = true)
+    /// <param name="padding">The format's padding; without it every run goes through the staging area.</param>
+    public DirectFileAppender(string path, ReadOnlySpan<byte> header, bool direct = true, PaddingWriter? padding = null)
     {
         Path = path;
+        _padding = padding;
         _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _staging = (byte*)NativeMemory.AlignedAlloc(StagingBytes, Alignment);
         _direct = direct && FileNative.SetDirect(_file, on: true);
@@ -47,6 +55,9 @@ internal sealed unsafe class DirectFileAppender : IDisposable
 
     /// <summary>Bytes appended, all whole blocks.</summary>
     public long Length { get; private set; }
+
+    /// <summary>True while writes go to the file with O_DIRECT (false where the file system refused it).</summary>
+    public bool IsDirect => _direct;
 
     /// <summary>Bytes appended but not yet written to the file.</summary>
     public int PendingBytes => _staged;
@@ -79,6 +90,62 @@ internal sealed unsafe class DirectFileAppender : IDisposable
         {
             WriteFullPages();
         }
+    }
+
+    /// <summary>
+    /// Appends the whole blocks that follow <paramref name="headroom"/> free bytes in <paramref name="region"/>, which
+    /// starts on a memory page. A large run is written from where it lies, after the file's unfinished page and a
+    /// padding block placed in the headroom (at least two pages); only its own unfinished last page is copied.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Append(Span<byte> region, int headroom)
+    {
+        var blocks = region[headroom..];
+        if (blocks.Length < InPlaceMinimum || _padding is null || headroom < 2 * Alignment || headroom % Alignment != 0
+            || ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(region)) & (Alignment - 1)) != 0)
+        {
+            Append(blocks);
+            return;
+        }
+
+        WriteFullPages();
+        if (!_direct)
+        {
+            // The page cache takes any offset: the run goes as it is, after what was staged.
+            Write(blocks, _stagingOffset + _staged);
+            Length += blocks.Length;
+            _appendEnds.Enqueue(Length);
+            _stagingOffset += _staged + blocks.Length;
+            _staged = 0;
+            MarkDurable(_stagingOffset);
+            return;
+        }
+
+        // Now _staged < one page. Unfinished page + padding fill whole pages, so the run's first byte lands on the
+        // memory page boundary the headroom ends on.
+        var tail = _staged;
+        var pad = (Alignment - tail) & (Alignment - 1);
+        if (pad is > 0 and < MinimumPadding)
+        {
+            pad += Alignment;
+        }
+
+        var start = headroom - tail - pad;
+        new ReadOnlySpan<byte>(_staging, tail).CopyTo(region[start..]);
+        if (pad > 0)
+        {
+            _padding(region.Slice(start + tail, pad));
+        }
+
+        var total = tail + pad + blocks.Length;
+        var full = total & ~(Alignment - 1);
+        Write(region.Slice(start, full), _stagingOffset);
+        _stagingOffset += full;
+        _staged = total - full;
+        region.Slice(start + full, _staged).CopyTo(new Span<byte>(_staging, StagingBytes));
+        Length += pad + blocks.Length;
+        _appendEnds.Enqueue(Length);
+        MarkDurable(_stagingOffset);
     }
 
     /// <summary>Puts everything appended so far on the disk (the partial page too) and fsyncs.</summary>

@@ -65,7 +65,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     {
         ArgumentNullException.ThrowIfNull(segment);
         var names = PortNames(ports);
-        var data = segment.Data.AsSpan(0, segment.Length);
+        var data = segment.Blocks;
         var offsets = segment.FrameOffsets.AsSpan(0, segment.Frames);
         lock (_lock)
         {

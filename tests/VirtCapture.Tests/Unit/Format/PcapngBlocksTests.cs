@@ -29,6 +29,27 @@ public sealed class PcapngBlocksTests
         Assert.Null(PcapngBlockCheck.Problem(block, interfaces: 2));
     }
 
+    [Theory]
+    [InlineData(12)]
+    [InlineData(4108)]
+    public void A_padding_block_is_skipped_as_no_frame_and_only_zeros_pass_as_padding(int length)
+    {
+        var block = new byte[length];
+        block.AsSpan().Fill(0xee);
+        PcapngBlocks.WritePadding(block);
+        Assert.Equal(block.Length, EnhancedPacketReader.Next(block, out var isFrame, out _, out _));
+        Assert.False(isFrame);
+        Assert.Null(PcapngBlockCheck.Problem(block, interfaces: 1));
+        if (length > 12)
+        {
+            block[length / 2] = 1;
+            Assert.Equal("padding block that is not zeros", PcapngBlockCheck.Problem(block, interfaces: 1));
+        }
+
+        Assert.Throws<ArgumentException>(() => PcapngBlocks.WritePadding(new byte[8]));
+        Assert.Throws<ArgumentException>(() => PcapngBlocks.WritePadding(new byte[14]));
+    }
+
     [Fact]
     public void A_comment_block_is_not_a_frame_and_is_well_formed()
     {

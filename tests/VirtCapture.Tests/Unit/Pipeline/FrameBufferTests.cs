@@ -25,7 +25,7 @@ public sealed class FrameBufferTests
         while (buffer.Take(TimeSpan.FromMilliseconds(10)) is { } segment)
         {
             port1 += segment.FramesPerPort[1];
-            var blocks = segment.Data.AsSpan(0, segment.Length);
+            var blocks = segment.Blocks;
             var index = 0;
             while (EnhancedPacketReader.Next(blocks, out var isFrame, out var frame, out _) is var length and > 0)
             {
