@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FRAMES=${FRAMES:-3000000}
-# The firmware measured: the build's framework-dependent binary, or e.g. build/publish/linux-x64/virtcapture.
+# The firmware measured: make bench-live passes the box as it ships (make publish-host: self-contained, trimmed, one
+# file); run directly, the build's framework-dependent binary.
 VIRTCAPTURE_BIN=${VIRTCAPTURE_BIN:-$PWD/build/virtcapture}
 RING_MB=${RING_MB:-64}
 lab=vcbench
@@ -63,6 +64,12 @@ measure() { # name ready-text output-glob command...
   total_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   ticks=$(( total_ticks - start_ticks )); awk -v n="$name" -v s="$start_ticks" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s ")"}' "/proc/$pid/stat" > "$dir/cpu"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  # Where the resident memory is, after the flood: the kernel's capture ring (mapped from the socket), files mapped
+  # from disk (the runtime's and libraries' code: clean pages the kernel can drop and other processes share), the JIT's
+  # double-mapped code, and anonymous memory (heaps, buffers, stacks).
+  awk -v n="$name" '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 ~ /^socket:/ ? "ring" : $6 ~ /^\// ? "files" : $6 ~ /doublemapper/ ? "jit" : "anon" }
+    /^Rss:/ { kb[kind] += $2 }
+    END { printf "%-20s %8.1f %8.1f %8.1f %8.1f\n", n, kb["ring"] / 1024, kb["files"] / 1024, kb["jit"] / 1024, kb["anon"] / 1024 }' "/proc/$pid/smaps" >> "$out/memory"
   kill -TERM "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   local recorded=0 f
@@ -82,7 +89,7 @@ measure() { # name ready-text output-glob command...
 # The runtime's settings exactly as the box's service runs it (images/systemd/virtcapture.service).
 mapfile -t box_env < <(bash images/runtime-env.sh)
 export VIRTCAPTURE_CONFIG_DIR=$out/config Management__TokenFile=$out/token Management__ApiSettingsFile=$out/api-settings.json
-: > "$out/table"
+: > "$out/table"; : > "$out/memory"
 # RUNS rounds, each capture in turn within a round, so that a slow moment of the machine hits all of them alike.
 RUNS=${RUNS:-3}
 CAPTURES=${CAPTURES:-virtcapture-afpacket virtcapture-triggers virtcapture-libpcap tcpdump dumpcap}
@@ -118,6 +125,9 @@ echo "flood ($FLOOD): $FRAMES frames of 64 bytes from trafgen into a0$([ "$FLOOD
 echo "CPU is utime + stime of the capture process: during the flood (from just before it to 2 s after), and the whole process (start-up included)"
 printf "%-20s %10s %10s %8s %14s %14s %10s\n" capture sent recorded "loss %" "flood ms/100k" "whole ms/100k" "RSS MB"
 sort -s -k1,1 "$out/table"
+echo "resident memory after the flood, MB (the runtime's files are clean pages the kernel can drop and shares between processes)"
+printf "%-20s %8s %8s %8s %8s\n" capture ring files "jit code" anon
+sort -s -k1,1 "$out/memory"
 # Medians of each capture's rounds, and the ratios against tcpdump's.
 awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6 }
   function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
