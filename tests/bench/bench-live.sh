@@ -67,7 +67,7 @@ measure() { # name ready-text output-glob command...
   # Where the resident memory is, after the flood: the kernel's capture ring (mapped from the socket), files mapped
   # from disk (the runtime's and libraries' code: clean pages the kernel can drop and other processes share), the JIT's
   # double-mapped code, and anonymous memory (heaps, buffers, stacks).
-  awk -v n="$name" '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 ~ /^socket:/ ? "ring" : $6 ~ /^\// ? "files" : $6 ~ /doublemapper/ ? "jit" : "anon" }
+  awk -v n="$name" '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 ~ /^socket:/ ? "ring" : $6 ~ /doublemapper/ ? "jit" : $6 ~ /^\// ? "files" : "anon" }
     /^Rss:/ { kb[kind] += $2 }
     END { printf "%-20s %8.1f %8.1f %8.1f %8.1f\n", n, kb["ring"] / 1024, kb["files"] / 1024, kb["jit"] / 1024, kb["anon"] / 1024 }' "/proc/$pid/smaps" >> "$out/memory"
   kill -TERM "$pid"
