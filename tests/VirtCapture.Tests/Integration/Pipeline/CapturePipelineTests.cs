@@ -96,6 +96,60 @@ public sealed class CapturePipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Full_segments_go_to_the_disk_from_the_buffer_and_tshark_tcpdump_and_scapy_count_every_frame()
+    {
+        using var session = CaptureSession.Create(
+            new BurstFrameSource(20_000, 300),
+            EffectiveFilter.Plain(string.Empty),
+            262144,
+            new RingSettings { Directory = _dir.Path },
+            new PipelineSettings(),
+            TimeProvider.System,
+            NullLogger.Instance);
+        session.Start();
+        await Task.Delay(1000);
+        await session.StopAsync();
+
+        var counters = session.Pipeline.Counters();
+        var written = counters.Sum(c => c.Written);
+        Assert.Equal(20_002, written);
+        var file = Assert.Single(Directory.GetFiles(_dir.Path, "*.pcapng"));
+        var data = await File.ReadAllBytesAsync(file);
+        var blocks = PcapngBlockWalker.WholeBlocks(data);
+        Assert.Equal(data.Length, blocks.Sum(b => (long)b.Length));
+        if (DirectIoWorks(_dir.Path))
+        {
+            // Six megabytes in 1 MB segments: each full one is written in place, a padding block putting it on a page.
+            var padding = blocks.Where(b => b.Type == VirtCapture.Format.Pcapng.PcapngBlocks.PaddingType).ToList();
+            Assert.InRange(padding.Count, 4, 7);
+            Assert.All(padding, p => Assert.Equal(0, (p.Offset + p.Length) % 4096));
+        }
+
+        Tshark.AssertReadsCleanly(file);
+        Assert.Equal(written, Tshark.Count(file));
+        Assert.Equal(written, Run.Program("tcpdump", "-r", file, "-nn", "-q").Lines.Length);
+        var scapy = Run.Program("/usr/bin/python3", "-c", "import sys; from scapy.all import rdpcap; print(len(rdpcap(sys.argv[1])))", file);
+        Assert.True(scapy.ExitCode == 0, scapy.StdErr);
+        Assert.Equal(written.ToString(System.Globalization.CultureInfo.InvariantCulture), scapy.Lines.Last());
+    }
+
+    // Whether this directory's file system takes O_DIRECT writes (tmpfs before Linux 6.6 does not).
+    private static bool DirectIoWorks(string directory)
+    {
+        var probe = Path.Combine(directory, "direct-probe");
+        try
+        {
+            using var file = new VirtCapture.Storage.DirectFileAppender(probe, new byte[4096]);
+            file.Flush();
+            return file.IsDirect;
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
+    }
+
+    [Fact]
     public void A_frame_source_that_filters_in_the_kernel_is_not_filtered_again()
     {
         using var filter = new CaptureFilter("udp", [new CapturePort("A", "a", CapturePort.Ethernet)], appliedInKernel: true);
