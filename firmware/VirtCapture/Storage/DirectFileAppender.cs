@@ -22,8 +22,6 @@ internal sealed unsafe class DirectFileAppender : IDisposable
     private const int StagingBytes = (2 << 20) + Alignment;
     // Below this a run goes through the staging area: a padding block (2 KiB on average) would weigh too much.
     private const int InPlaceMinimum = 256 << 10;
-    // The smallest span a PaddingWriter fills.
-    private const int MinimumPadding = 12;
 
     private readonly SafeFileHandle _file;
     private readonly Queue<long> _appendEnds = new(64);
@@ -125,7 +123,7 @@ internal sealed unsafe class DirectFileAppender : IDisposable
         // memory page boundary the headroom ends on.
         var tail = _staged;
         var pad = (Alignment - tail) & (Alignment - 1);
-        if (pad is > 0 and < MinimumPadding)
+        if (pad is > 0 and < Format.Pcapng.PcapngBlocks.MinimumPadding)
         {
             pad += Alignment;
         }
