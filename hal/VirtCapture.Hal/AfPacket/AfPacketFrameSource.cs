@@ -182,6 +182,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
             }
         }
 
+        TimestampMerge.RestoreOrder(_frames.AsSpan(0, count));
         return count;
     }
 
@@ -226,6 +227,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
             }
         }
 
+        TimestampMerge.RestoreOrder(frames.AsSpan(0, count));
         return count;
     }
 

@@ -34,4 +34,36 @@ public static class TimestampMerge
 
         return best >= 0 && (!anyEmpty || bestTs <= horizonNs) ? best : -1;
     }
+
+    /// <summary>
+    /// Puts a batch back in time order where one port's own frames are not. The kernel stamps a frame on the CPU that
+    /// takes it in and files it in the ring later; a frame taken in on another CPU at the same moment (an RSS queue, a
+    /// frame the kernel sent from a timer) can be filed a few microseconds after newer ones, and tcpdump writes them
+    /// so. Frames with equal times keep their order. One pass of comparisons when the batch is already in order.
+    /// </summary>
+    /// <returns>How many frames moved.</returns>
+    public static int RestoreOrder(Span<FrameRecord> frames)
+    {
+        var moved = 0;
+        for (var i = 1; i < frames.Length; i++)
+        {
+            if (frames[i].TimestampNs >= frames[i - 1].TimestampNs)
+            {
+                continue;
+            }
+
+            var late = frames[i];
+            var j = i - 1;
+            while (j >= 0 && frames[j].TimestampNs > late.TimestampNs)
+            {
+                frames[j + 1] = frames[j];
+                j--;
+            }
+
+            frames[j + 1] = late;
+            moved++;
+        }
+
+        return moved;
+    }
 }

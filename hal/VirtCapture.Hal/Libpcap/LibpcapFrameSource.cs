@@ -239,6 +239,7 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource, ILiveRing
             _heads[p] = --_stagedCount[p] > 0 ? _staged[p][_stagedStart[p]].TimestampNs : TimestampMerge.Empty;
         }
 
+        TimestampMerge.RestoreOrder(_frames.AsSpan(0, count));
         return count;
     }
 

@@ -61,8 +61,10 @@ public sealed class LabTests : IDisposable
         Assert.Contains("kernel dropped 0", firmware.Output, StringComparison.Ordinal);
 
         // Frames in time order across both ports (the merge); event comments carry the time they were noticed.
-        var times = Tshark.Fields(file, "not frame.comment", "frame.time_epoch").Select(decimal.Parse).ToArray();
-        Assert.Equal(times.Order(), times);
+        var rows = Tshark.Fields(file, "not frame.comment", "frame.time_epoch", "frame.interface_name", "eth.src", "eth.type", "frame.number");
+        var times = rows.Select(r => decimal.Parse(r.Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var late = Enumerable.Range(1, times.Length - 1).Where(i => times[i] < times[i - 1]).Select(i => $"{rows[i - 1]}  then  {rows[i]}");
+        Assert.True(times.SequenceEqual(times.Order()), "frames out of time order: " + string.Join(" | ", late));
     }
 
     [RootFact]

@@ -41,4 +41,31 @@ public sealed class TimestampMergeTests
 
         Assert.Equal([1, 2, 3, 4, 9, 10, 11], merged);
     }
+
+    [Fact]
+    public void A_frame_the_kernel_filed_late_goes_back_to_its_time_and_equal_times_keep_their_order()
+    {
+        // What CI recorded from a veth: a neighbour solicitation sent from a kernel timer on the other CPU, filed
+        // after a newer trafgen frame; then two frames stamped in the same nanosecond, on two ports.
+        FrameRecord[] batch =
+        [
+            Frame(100, 0, 1), Frame(914, 0, 2), Frame(844, 0, 3), Frame(900, 1, 4), Frame(950, 1, 5), Frame(950, 0, 6), Frame(120, 1, 7),
+        ];
+
+        var moved = TimestampMerge.RestoreOrder(batch);
+
+        Assert.Equal([1, 7, 3, 4, 2, 5, 6], batch.Select(f => f.Offset));
+        Assert.Equal(3, moved);
+    }
+
+    [Fact]
+    public void A_batch_already_in_order_is_left_as_it_is()
+    {
+        FrameRecord[] batch = [Frame(1, 0, 1), Frame(1, 1, 2), Frame(2, 0, 3), Frame(3, 1, 4)];
+        Assert.Equal(0, TimestampMerge.RestoreOrder(batch));
+        Assert.Equal([1, 2, 3, 4], batch.Select(f => f.Offset));
+        Assert.Equal(0, TimestampMerge.RestoreOrder(Span<FrameRecord>.Empty));
+    }
+
+    private static FrameRecord Frame(long ns, ushort port, int offset) => new() { TimestampNs = ns, Port = port, Offset = offset, CapturedLength = 60, WireLength = 60 };
 }
