@@ -114,7 +114,9 @@ internal static class ExtcapCommand
         {
             using var client = new ExtcapBoxClient(box, token, Timeout.InfiniteTimeSpan);
             using var statusClient = new ExtcapBoxClient(box, token, TimeSpan.FromSeconds(3));
-            watching = new ExtcapDropWatch(statusClient, box.Name, target.Port, output, control).RunAsync(stopWatch.Token);
+            var dropWatch = new ExtcapDropWatch(statusClient, box.Name, target.Port, output, control);
+            await dropWatch.BeginAsync(cancel).ConfigureAwait(false);
+            watching = dropWatch.RunAsync(stopWatch.Token);
             await ExtcapCapture.RunAsync(client, target, filter, snaplen, startFrom, output, cancel).ConfigureAwait(false);
             return 0;
         }

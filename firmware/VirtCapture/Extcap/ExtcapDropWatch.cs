@@ -13,10 +13,19 @@ internal sealed class ExtcapDropWatch(ExtcapBoxClient client, string box, string
     /// <summary>How often the box is asked.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    private (long Kernel, long Buffer)? _first;
+
+    /// <summary>
+    /// Reads the counters this capture starts from. Called before the live stream is asked for, so every drop counted
+    /// after it is this capture's; read later (a slow start, a box busy under a flood), drops the capture already
+    /// missed would be taken as the starting point and never told.
+    /// </summary>
+    public async Task BeginAsync(CancellationToken cancel) => _first = await DropsAsync(cancel).ConfigureAwait(false);
+
     /// <summary>Runs until cancelled; a box that does not answer for a while is asked again (the stream says if it is gone).</summary>
     public async Task RunAsync(CancellationToken cancel)
     {
-        (long Kernel, long Buffer)? first = null;
+        var first = _first;
         (long Kernel, long Buffer) told = (0, 0);
         using var timer = new PeriodicTimer(Interval);
         do
