@@ -42,6 +42,8 @@ internal sealed class FleetService : BackgroundService
     private long _lostTold;
     private string _vmsSignature = string.Empty;
     private string? _lastActivity;
+    private string _syncToken = string.Empty;
+    private volatile bool _synced;
 
     public FleetService(IOptions<FleetOptions> options, IOptions<Configuration.ManagementOptions> management, CaptureService capture, Vm.VmObserver vms, ILogger<FleetService> log)
     {
@@ -102,8 +104,14 @@ internal sealed class FleetService : BackgroundService
             .WithTopicFilter(_topics.AllFollowed, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.AllLocations, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.AllStates, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.Sync, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
+        _synced = false;
         await client.SubscribeAsync(subscribe, cancel).ConfigureAwait(false);
+        // Where a followed VM was last seen arrives as retained messages, after the subscription is acknowledged; a VM
+        // judged before they are all in would be "seen" here instead of "moved" from the box that had it.
+        _syncToken = Guid.NewGuid().ToString("N");
+        await client.PublishAsync(Message(_topics.Sync, Encoding.UTF8.GetBytes(_syncToken), qos: MqttQualityOfServiceLevel.AtLeastOnce), cancel).ConfigureAwait(false);
         await client.PublishAsync(StateMessage(), cancel).ConfigureAwait(false);
         _vmsSignature = string.Empty;
     }
@@ -201,7 +209,7 @@ internal sealed class FleetService : BackgroundService
     // A followed VM in this box's inventory is told once ("seen"), its files protected and its location published.
     private void FollowedSeen()
     {
-        if (_followed.IsEmpty)
+        if (_followed.IsEmpty || !_synced)
         {
             return;
         }
@@ -237,7 +245,11 @@ internal sealed class FleetService : BackgroundService
         var message = e.ApplicationMessage;
         var topic = message.Topic;
         var payload = message.Payload.IsEmpty ? string.Empty : Encoding.UTF8.GetString(message.Payload);
-        if (topic.StartsWith(_topics.Site + "/follow/", StringComparison.Ordinal))
+        if (topic == _topics.Sync)
+        {
+            _synced |= payload == _syncToken;
+        }
+        else if (topic.StartsWith(_topics.Site + "/follow/", StringComparison.Ordinal))
         {
             await FollowChangedAsync(FleetTopics.Last(topic), payload.Length > 0).ConfigureAwait(false);
         }

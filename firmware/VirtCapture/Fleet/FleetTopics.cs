@@ -34,6 +34,12 @@ internal sealed class FleetTopics
     /// <summary>Retained: the VM inventory, on change.</summary>
     public string Vms => Root + "/vms";
 
+    /// <summary>
+    /// This box's own barrier: published by the box right after it subscribes, it comes back after the retained
+    /// messages those subscriptions brought (a broker keeps one client's order), so the box knows it has heard the site.
+    /// </summary>
+    public string Sync => Root + "/sync";
+
     /// <summary>Commands to this box (MQTT 5 response topic and correlation data).</summary>
     public string Commands => Root + "/cmd/+";
 
