@@ -6,6 +6,8 @@ cd "$(dirname "$0")/../.."
 FRAMES=${FRAMES:-2000000}
 RUNS=${RUNS:-3}
 FILTER=${FILTER:-'udp or (vlan and udp)'}
+# The box as it ships (make publish-host: make publish's recipe for this machine); VIRTCAPTURE_BIN measures another.
+VIRTCAPTURE_BIN=${VIRTCAPTURE_BIN:-$PWD/build/virtcapture}
 dir=var/bench
 mkdir -p "$dir"
 big="$dir/big-$FRAMES.pcap"
@@ -13,7 +15,7 @@ if [ ! -s "$big" ]; then
   echo "generating $big ($FRAMES frames: IMIX sizes, VLAN tags, IPv4 and IPv6)"
   dotnet build/bench/VirtCapture.Bench.dll generate "$big" "$FRAMES" >/dev/null
 fi
-echo "input: $big, $(stat -c %s "$big") bytes, $FRAMES frames; filter: $FILTER"
+echo "input: $big, $(stat -c %s "$big") bytes, $FRAMES frames; filter: $FILTER; virtcapture: $VIRTCAPTURE_BIN"
 
 seconds() { # runs "$@", prints elapsed seconds
   local start end
@@ -27,10 +29,10 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 ours=(); theirs=()
 for i in $(seq 1 "$RUNS"); do
   rm -f "$dir/out.pcapng" "$dir/out.pcap"
-  ours+=("$(seconds ./build/virtcapture capture -r "$big" -w "$dir/out.pcapng" -f "$FILTER")")
+  ours+=("$(seconds "$VIRTCAPTURE_BIN" capture -r "$big" -w "$dir/out.pcapng" -f "$FILTER")")
   theirs+=("$(seconds tcpdump -r "$big" -w "$dir/out.pcap" "$FILTER")")
 done
-./build/virtcapture capture -r "$big" -w "$dir/out.pcapng" -f "$FILTER" --stats 2>"$dir/stats.txt" >/dev/null
+"$VIRTCAPTURE_BIN" capture -r "$big" -w "$dir/out.pcapng" -f "$FILTER" --stats 2>"$dir/stats.txt" >/dev/null
 ours_frames=$(capinfos -c -M "$dir/out.pcapng" | awk -F': *' '/Number of packets/ {print $2}')
 theirs_frames=$(capinfos -c -M "$dir/out.pcap" | awk -F': *' '/Number of packets/ {print $2}')
 mo=$(median "${ours[@]}"); mt=$(median "${theirs[@]}")

@@ -40,7 +40,7 @@ public class BoxFixture : IDisposable
         }
 
         Environment = environment;
-        Firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], environment);
+        Firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], environment);
         Firmware.WaitFor("Capture started");
         Firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
         Token = File.ReadAllText(_dir.File("token")).Trim();

@@ -19,7 +19,7 @@ public sealed class ExtcapLaptop : IDisposable
 
     /// <summary><c>virtcapture extcap ARGS</c>, whatever its exit code.</summary>
     public ProcessResult Run(params string[] args) =>
-        Support.Run.Program("dotnet", ["exec", System.IO.Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "extcap", .. args], TimeSpan.FromSeconds(60), Environment);
+        Support.Run.Program(Support.Firmware.File, [.. Support.Firmware.Exec, "extcap", .. args], TimeSpan.FromSeconds(60), Environment);
 
     /// <summary><c>virtcapture extcap ARGS</c>, which must succeed.</summary>
     public ProcessResult Extcap(params string[] args)

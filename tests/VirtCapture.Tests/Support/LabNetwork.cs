@@ -81,8 +81,7 @@ public sealed class LabNetwork : IDisposable
             ["Management__ApiSettingsFile"] = Captures + ".api-settings.json",
             ["Management__Urls"] = $"http://127.0.0.1:{ApiPort}",
         };
-        var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
-        return new FirmwareProcess("ip", ["netns", "exec", $"{Name}-box", "dotnet", "exec", dll, "run", .. settings], environment);
+        return new FirmwareProcess("ip", ["netns", "exec", $"{Name}-box", Support.Firmware.File, .. Support.Firmware.Exec, "run", .. settings], environment);
     }
 
     public string[] Files() => Directory.GetFiles(Captures, "*.pcapng").Order(StringComparer.Ordinal).ToArray();

@@ -47,7 +47,7 @@ public sealed class DaemonHardeningTests : IDisposable
         File.WriteAllBytes(Path.Combine(Captures, "vc_000008_20261126100300.damaged"), [1, 2, 3]);
         var twinBytes = File.ReadAllBytes(twin);
 
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], Settings());
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], Settings());
         firmware.WaitFor("Application started");
         firmware.WaitFor("Capture started");
         using var client = Client();
@@ -70,7 +70,7 @@ public sealed class DaemonHardeningTests : IDisposable
         File.WriteAllBytes(file, HostileFiles.InterfaceIdAbove2Pow31());
         var settings = Settings("Replay");
         settings["Capture__ReplayFile"] = file;
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], settings);
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], settings);
         firmware.WaitFor("Application started");
         using var client = Client();
         string fault = string.Empty;
@@ -95,7 +95,7 @@ public sealed class DaemonHardeningTests : IDisposable
     [Fact]
     public async Task Settings_changed_over_the_api_survive_a_restart_and_say_where_they_come_from()
     {
-        using (var first = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], Settings()))
+        using (var first = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], Settings()))
         {
             first.WaitFor("Application started");
             using var client = Client();
@@ -104,7 +104,7 @@ public sealed class DaemonHardeningTests : IDisposable
             first.Stop();
         }
 
-        using var second = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], Settings());
+        using var second = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], Settings());
         second.WaitFor("Application started");
         using var again = Client();
         using var config = JsonDocument.Parse(await again.GetStringAsync("/api/config"));
@@ -123,8 +123,9 @@ public sealed class DaemonHardeningTests : IDisposable
     public void Started_as_a_background_job_with_SIGINT_ignored_the_daemon_stops_cleanly_on_SIGTERM()
     {
         // What `make test &` does to its children: SIGINT ignored. The tests' SIGTERM must still close every file.
-        var dll = Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
-        using var firmware = new FirmwareProcess("bash", ["-c", $"trap '' INT; exec dotnet exec '{dll}' run"], Settings());
+        string[] start = [Support.Firmware.File, .. Support.Firmware.Exec];
+        var command = string.Join(' ', start.Select(a => $"'{a}'"));
+        using var firmware = new FirmwareProcess("bash", ["-c", $"trap '' INT; exec {command} run"], Settings());
         firmware.WaitFor("Application started");
         firmware.WaitFor("Capture started");
         Thread.Sleep(500);

@@ -123,7 +123,7 @@ public sealed class ExtcapTests : IDisposable
             ["Management__Urls"] = $"https://127.0.0.1:{port}",
             ["Management__TokenFile"] = _home.File("secure-state/token"),
         };
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], settings);
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], settings);
         firmware.WaitFor("Application started");
         var sha = System.Text.RegularExpressions.Regex.Match(firmware.Output, "fingerprint (?<sha>[0-9A-F:]{95})").Groups["sha"].Value;
         Assert.Equal(95, sha.Length);

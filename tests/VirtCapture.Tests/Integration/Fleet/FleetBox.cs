@@ -29,7 +29,7 @@ internal sealed class FleetBox : IDisposable
             environment["Fleet__CredentialsFile"] = credentials;
         }
 
-        Process = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run", .. settings], environment);
+        Process = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run", .. settings], environment);
     }
 
     public string Name { get; }

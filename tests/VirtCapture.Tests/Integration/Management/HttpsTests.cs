@@ -22,7 +22,7 @@ public sealed partial class HttpsTests : IDisposable
             ["Management__Urls"] = $"https://127.0.0.1:{port}",
             ["Management__TokenFile"] = _dir.File("state/token"),
         };
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], settings);
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], settings);
         firmware.WaitFor("Application started");
         var certificate = _dir.File("state/https.pfx");
         Assert.True(File.Exists(certificate), "the certificate is made at first start, beside the token");

@@ -75,7 +75,7 @@ public sealed class LiveClientLimitTests : IDisposable
     private int FirmwarePid()
     {
         // The daemon whose environment names this fixture's capture directory.
-        var found = Run.Program("bash", "-c", $"for p in $(pgrep -f virtcapture.dll); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'Storage__Directory={_box.Captures}' && echo $p; done");
+        var found = Run.Program("bash", "-c", $"for p in $(pgrep -f virtcapture); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'Storage__Directory={_box.Captures}' && echo $p; done");
         return int.Parse(found.StdOut.Trim().Split('\n')[0], CultureInfo.InvariantCulture);
     }
 

@@ -103,7 +103,7 @@ public sealed class FrontPanelTests
     public void Missing_libpcap_lights_fault_and_logs_one_clear_line()
     {
         using var dir = new TempDirectory();
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run", "--Capture:Filter=udp"], new Dictionary<string, string>
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run", "--Capture:Filter=udp"], new Dictionary<string, string>
         {
             ["VIRTCAPTURE_LIBPCAP"] = "/nonexistent/libpcap.so.0.8",
             ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("none"),

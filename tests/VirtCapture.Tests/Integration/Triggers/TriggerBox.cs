@@ -124,7 +124,7 @@ internal sealed class TriggerBox : IDisposable
 
     private FirmwareProcess Start()
     {
-        var process = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], Environment);
+        var process = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], Environment);
         process.WaitFor("Application started");
         return process;
     }

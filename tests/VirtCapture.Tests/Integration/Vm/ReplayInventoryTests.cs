@@ -13,7 +13,7 @@ public sealed class ReplayInventoryTests
         using var dir = new TempDirectory();
         var file = VmTrafficFile.Write(dir.File("vms.pcap"));
         var port = FreePort();
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], new Dictionary<string, string>
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
         {
             ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("config"),
             ["Capture__Backend"] = "Replay",

@@ -40,7 +40,7 @@ public sealed class ExtcapDropTests : IDisposable
             Assert.Equal(0, Run.Program("mkfifo", pipe).ExitCode);
         }
 
-        using var extcap = new FirmwareProcess("ip", ["netns", "exec", $"{_lab.Name}-box", "dotnet", "exec", Dll, "extcap", "--capture", "--extcap-interface", "vc-lab~A", "--fifo", fifo, "--extcap-control-in", fromWireshark, "--extcap-control-out", toWireshark], Environment());
+        using var extcap = new FirmwareProcess("ip", ["netns", "exec", $"{_lab.Name}-box", Support.Firmware.File, .. Support.Firmware.Exec, "extcap", "--capture", "--extcap-interface", "vc-lab~A", "--fifo", fifo, "--extcap-control-in", fromWireshark, "--extcap-control-out", toWireshark], Environment());
         var data = new MemoryStream();
         var captured = ReadAll(fifo, data);
         var control = new MemoryStream();
@@ -93,8 +93,6 @@ public sealed class ExtcapDropTests : IDisposable
         Assert.Contains(Tshark.Fields(output, "frame.comment", "frame.comment"), c => c.StartsWith(expected, StringComparison.Ordinal));
         Assert.True(Tshark.Count(output, "udp.port == 5001") >= 336, "the frames before the freeze (36 or more) and the 300 after are in the capture");
     }
-
-    private static string Dll => Path.Combine(AppContext.BaseDirectory, "virtcapture.dll");
 
     /// <summary>A pipe read to its end into <paramref name="into"/>, which the test may look at meanwhile.</summary>
     private static Task ReadAll(string pipe, MemoryStream into) => Task.Run(async () =>

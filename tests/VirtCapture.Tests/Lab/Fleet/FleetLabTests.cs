@@ -126,7 +126,7 @@ public sealed class FleetLabTests : IDisposable
     }
 
     private ProcessResult Cli(params string[] args) =>
-        Run.Program("ip", ["netns", "exec", _mgmt, "dotnet", "exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), .. args, "--broker", "mqtt://198.51.100.1:1883", "--site", "lab"], TimeSpan.FromMinutes(2));
+        Run.Program("ip", ["netns", "exec", _mgmt, Support.Firmware.File, .. Support.Firmware.Exec, .. args, "--broker", "mqtt://198.51.100.1:1883", "--site", "lab"], TimeSpan.FromMinutes(2));
 
     private string Curl(LabNetwork lab, string url) =>
         Run.Program("ip", "netns", "exec", _mgmt, "curl", "-sf", "-H", $"Authorization: Bearer {File.ReadAllText(lab.TokenFile).Trim()}", url).StdOut;

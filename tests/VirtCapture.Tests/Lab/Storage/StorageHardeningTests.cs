@@ -70,7 +70,7 @@ public sealed class StorageHardeningTests : IDisposable
         Assert.DoesNotContain("   at ", cli.StdErr, StringComparison.Ordinal);
 
         var url = FreePort.HttpUrl();
-        using var firmware = new FirmwareProcess("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "virtcapture.dll"), "run"], new Dictionary<string, string>
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
         {
             ["VIRTCAPTURE_CONFIG_DIR"] = _dir.File("config"),
             ["Capture__Backend"] = "Synthetic",
