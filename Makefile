@@ -77,8 +77,8 @@ check: restore
 fuzz: deps restore
 	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-50000} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} dotnet test tests/VirtCapture.Tests/VirtCapture.Tests.csproj -c Release --no-restore --filter "FullyQualifiedName~VirtCapture.Tests.Integration.Fuzz." --logger "console;verbosity=normal"
 
-bench: deps build
-	@bash tests/bench/bench.sh
+bench: deps build publish-host
+	@VIRTCAPTURE_BIN=$${VIRTCAPTURE_BIN:-$(CURDIR)/$(HOST_PUBLISH)/virtcapture} bash tests/bench/bench.sh
 
 # The real capture path without the hardware: network namespaces wired like the box, the firmware on AF_PACKET,
 # VM-like traffic across it. Needs root. Ctrl+C stops the firmware; `bash hardware/lab/lab.sh down` removes the lab.

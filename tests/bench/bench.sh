@@ -7,7 +7,7 @@ FRAMES=${FRAMES:-2000000}
 RUNS=${RUNS:-3}
 FILTER=${FILTER:-'udp or (vlan and udp)'}
 # The box as it ships (make publish-host: make publish's recipe for this machine); VIRTCAPTURE_BIN measures another.
-VIRTCAPTURE_BIN=${VIRTCAPTURE_BIN:-$PWD/build/virtcapture}
+VIRTCAPTURE_BIN=${VIRTCAPTURE_BIN:-$PWD/build/publish/linux-x64/virtcapture}
 dir=var/bench
 mkdir -p "$dir"
 big="$dir/big-$FRAMES.pcap"
