@@ -113,7 +113,7 @@ bench-ring: deps build
 	@bash tests/bench/bench-ring.sh
 
 # Cold start on the simulated board: exec to "Capture started" and to /health.
-bench-start: deps build
+bench-start: deps publish-host
 	@bash tests/bench/bench-start.sh
 
 # The board's build (linux-arm64) or a PC's (linux-x64): one Native AOT executable (BOX_PUBLISH). Trim and AOT
