@@ -16,7 +16,7 @@ public sealed class LiveClientLimitTests : IDisposable
     [Fact]
     public async Task Stalled_live_clients_hold_bounded_memory_the_ninth_gets_503_and_the_memory_comes_back()
     {
-        var pid = FirmwarePid();
+        var pid = _box.Firmware.Pid;
         await Task.Delay(1000);
         var before = RssMb(pid);
         var stalled = new List<TcpClient>();
@@ -70,13 +70,6 @@ public sealed class LiveClientLimitTests : IDisposable
         var request = $"GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {_box.Token}\r\n\r\n";
         await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(request));
         return client;
-    }
-
-    private int FirmwarePid()
-    {
-        // The daemon whose environment names this fixture's capture directory.
-        var found = Run.Program("bash", "-c", $"for p in $(pgrep -f virtcapture); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx 'Storage__Directory={_box.Captures}' && echo $p; done");
-        return int.Parse(found.StdOut.Trim().Split('\n')[0], CultureInfo.InvariantCulture);
     }
 
     private static double RssMb(int pid)
