@@ -39,7 +39,7 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     private long[] _lastReceived = [];
     private long _lastDropped;
     private long _lastDropAt = long.MinValue;
-    private bool _held;
+    private HoldDecision? _startStopHold;
     private bool _ready;
     private int _flicker;
     private int _rendering;
@@ -78,8 +78,16 @@ internal sealed class FrontPanel : IHostedService, IDisposable
         }
 
         _startStop = Button("START-STOP", holding: true);
-        _startStop.Press += (_, _) => OnStartStopPress();
-        _startStop.Holding += (_, e) => OnStartStopHolding(e);
+        _startStopHold = new HoldDecision(_time, TimeSpan.FromSeconds(_options.HoldSeconds));
+        _startStop.ButtonDown += (_, _) => _startStopHold.Down();
+        _startStop.Press += (_, _) => OnStartStop(_startStopHold.Up());
+        _startStop.Holding += (_, e) =>
+        {
+            if (e.HoldingState == ButtonHoldingState.Started)
+            {
+                OnStartStop(_startStopHold.HoldTimer());
+            }
+        };
         _mark = Button("MARK", holding: false);
         _mark.Press += (_, _) => Run("MARK", "pressed", () =>
         {
@@ -179,38 +187,23 @@ internal sealed class FrontPanel : IHostedService, IDisposable
         return button;
     }
 
-    private void OnStartStopPress()
+    private void OnStartStop(ButtonGesture gesture)
     {
-        // The library also reports a press when a hold ends; that one was the safe stop already.
-        if (_held)
+        if (gesture == ButtonGesture.Hold)
         {
-            return;
+            Run("START-STOP", "held: safe stop", _capture.SafeStopAsync);
         }
-
-        if (_capture.Activity == CaptureActivity.Capturing)
+        else if (gesture == ButtonGesture.Press && _capture.Activity == CaptureActivity.Capturing)
         {
             Run("START-STOP", "stop", _capture.StopCaptureAsync);
         }
-        else
+        else if (gesture == ButtonGesture.Press)
         {
             Run("START-STOP", "start", () =>
             {
                 _capture.TryStartCapture();
                 return Task.CompletedTask;
             });
-        }
-    }
-
-    private void OnStartStopHolding(ButtonHoldingEventArgs e)
-    {
-        if (e.HoldingState == ButtonHoldingState.Started)
-        {
-            _held = true;
-            Run("START-STOP", "held: safe stop", _capture.SafeStopAsync);
-        }
-        else
-        {
-            _held = false;
         }
     }
 
