@@ -70,6 +70,7 @@ measure() { # name ready-text output-glob command...
   awk -v n="$name" '/^[0-9a-f]+-[0-9a-f]+ / { kind = $6 ~ /^socket:/ ? "ring" : $6 ~ /doublemapper/ ? "jit" : $6 ~ /^\// ? "files" : "anon" }
     /^Rss:/ { kb[kind] += $2 }
     END { printf "%-20s %8.1f %8.1f %8.1f %8.1f\n", n, kb["ring"] / 1024, kb["files"] / 1024, kb["jit"] / 1024, kb["anon"] / 1024 }' "/proc/$pid/smaps" >> "$out/memory"
+  cp "/proc/$pid/smaps" "$dir/smaps"
   kill -TERM "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   local recorded=0 f
