@@ -9,7 +9,7 @@ BUILD := build
 CONFIGURATION ?= Release
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet
 
-.PHONY: deps web restore build run test check fuzz bench bench-live publish-host bench-ring bench-start bench-fleet profile-live fleet lab publish image clean
+.PHONY: deps web restore build run test check fuzz bench bench-live publish-host bench-ring bench-start bench-fleet bench-page profile-live publish-prof fleet lab publish image clean
 
 RID ?= linux-arm64
 HOST_RID := linux-$(if $(filter aarch64,$(shell uname -m)),arm64,x64)
@@ -92,6 +92,13 @@ HOST_PUBLISH := $(BUILD)/publish/$(HOST_RID)
 publish-host: deps restore
 	$(DOTNET) publish firmware/VirtCapture/VirtCapture.csproj -c $(CONFIGURATION) -r $(HOST_RID) $(BOX_PUBLISH) -o $(HOST_PUBLISH)
 
+# The same build with its symbols, for perf; its native compile has a directory of its own, so the two never
+# mistake each other's output for up to date.
+PROF_PUBLISH := $(BUILD)/publish-prof/$(HOST_RID)
+publish-prof: deps restore
+	$(DOTNET) publish firmware/VirtCapture/VirtCapture.csproj -c $(CONFIGURATION) -r $(HOST_RID) $(BOX_PUBLISH) -p:StripSymbols=false \
+	  -p:NativeIntermediateOutputPath=$(CURDIR)/$(BUILD)/native-prof/ -o $(PROF_PUBLISH)
+
 bench-live: deps build publish-host
 	@VIRTCAPTURE_BIN=$${VIRTCAPTURE_BIN:-$(CURDIR)/$(HOST_PUBLISH)/virtcapture} bash tests/bench/bench-live.sh
 	@VIRTCAPTURE_BIN=$${VIRTCAPTURE_BIN:-$(CURDIR)/$(HOST_PUBLISH)/virtcapture} FLOOD=erspan3 CAPTURES="virtcapture-collector tcpdump dumpcap" bash tests/bench/bench-live.sh
@@ -104,17 +111,23 @@ fleet: deps build
 bench-fleet: deps build
 	@bash tests/bench/bench-fleet.sh
 
-# The management API against a large ring (FILES × FILE_MB, default 60 × 50 MB): start, file list, time window.
 # Where the CPU goes during bench-live's flood: perf per thread, library and function (WHAT=tcpdump for tcpdump's).
-profile-live: deps build
-	@bash tests/bench/profile-live.sh
+# It profiles the box's AOT build with its symbols kept (publish-prof: the shipped build strips them).
+profile-live: deps publish-prof
+	@VIRTCAPTURE_BIN=$${VIRTCAPTURE_BIN:-$(CURDIR)/$(PROF_PUBLISH)/virtcapture} bash tests/bench/profile-live.sh
 
+# The management API against a large ring (FILES × FILE_MB, default 60 × 50 MB): start, file list, time window.
 bench-ring: deps build
 	@bash tests/bench/bench-ring.sh
 
 # Cold start on the simulated board: exec to "Capture started" and to /health.
 bench-start: deps publish-host
 	@bash tests/bench/bench-start.sh
+
+# A web page left open (MINUTES, default 10): the memory of a box with the page beside one without.
+bench-page: deps publish-host
+	cd tests/web && npm ci --no-audit --no-fund --silent
+	@bash tests/bench/bench-page.sh
 
 # The board's build (linux-arm64) or a PC's (linux-x64): one Native AOT executable (BOX_PUBLISH). Trim and AOT
 # warnings are errors like every other warning (bar IL2104, see the csproj).

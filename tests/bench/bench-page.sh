@@ -19,7 +19,9 @@ trap 'kill -TERM "${pids[@]}" 2>/dev/null || true' EXIT
 start_box() { # name port
   local dir=$out/$1
   mkdir -p "$dir"
+  # A ring that turns over within the first minute (five 10-second files), so that its files are not what grows.
   env "${box_env[@]}" VIRTCAPTURE_CONFIG_DIR=hardware/sim Capture__SyntheticRate="$RATE" Storage__Directory="$dir/cap" \
+    Storage__FileDurationSeconds=10 Storage__MaxFiles=5 \
     Management__Urls="http://127.0.0.1:$2" Management__TokenFile="$dir/token" Management__ApiSettingsFile="$dir/api-settings.json" \
     Management__LiveIntervalMs="$INTERVAL_MS" "$VIRTCAPTURE_BIN" run >"$dir/log" 2>&1 &
   pids+=($!)

@@ -34,7 +34,8 @@ namespace VirtCapture.Management.Contracts;
 [JsonSerializable(typeof(List<Extcap.ExtcapBox>))]
 [JsonSerializable(typeof(Extcap.ExtcapFleet))]
 [JsonSerializable(typeof(IReadOnlyList<Triggers.Incident>))]
-[JsonSerializable(typeof(Live.LiveUpdate))]
+[JsonSerializable(typeof(Live.LiveSample))]
+[JsonSerializable(typeof(Live.LiveMarker))]
 // Results.Problem's body: without it, a 503 (live streams full, capture busy, broker away) became a 500 in the Native AOT build.
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class FirmwareJsonContext : JsonSerializerContext;

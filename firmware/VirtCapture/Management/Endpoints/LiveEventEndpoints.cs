@@ -1,7 +1,6 @@
-using System.Text.Json;
+using System.Buffers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using VirtCapture.Management.Contracts;
 using VirtCapture.Management.Live;
 
 namespace VirtCapture.Management.Endpoints;
@@ -41,15 +40,13 @@ internal static class LiveEventEndpoints
 
                 // Waiting is asked for before reading, so a sample taken in between wakes this stream.
                 var next = sampler.WaitAsync(cancel);
-                var update = sampler.Since(samples, markers);
-                if (first || update.Samples.Count > 0 || update.Markers.Count > 0)
+                if (first || sampler.Counts != (samples, markers))
                 {
-                    await context.Response.WriteAsync("event: update\ndata: ", cancel).ConfigureAwait(false);
-                    await JsonSerializer.SerializeAsync(context.Response.Body, update, FirmwareJsonContext.Default.LiveUpdate, cancel).ConfigureAwait(false);
-                    await context.Response.WriteAsync("\n\n", cancel).ConfigureAwait(false);
-                    await context.Response.Body.FlushAsync(cancel).ConfigureAwait(false);
-                    samples = update.Samples.Count > 0 ? update.Samples[^1].Sequence + 1 : samples;
-                    markers = update.Markers.Count > 0 ? update.Markers[^1].Sequence + 1 : markers;
+                    var body = context.Response.BodyWriter;
+                    body.Write("event: update\ndata: "u8);
+                    (samples, markers) = sampler.WriteSince(samples, markers, body);
+                    body.Write("\n\n"u8);
+                    await body.FlushAsync(cancel).ConfigureAwait(false);
                     first = false;
                 }
 

@@ -1,7 +1,10 @@
+using System.Buffers;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VirtCapture.Configuration;
 using VirtCapture.Daemon;
+using VirtCapture.Management.Contracts;
 using VirtCapture.Panel;
 
 namespace VirtCapture.Management.Live;
@@ -9,8 +12,9 @@ namespace VirtCapture.Management.Live;
 /// <summary>
 /// The page's live graphs, sampled once for every viewer: each interval the box's one snapshot becomes a
 /// <see cref="LiveSample"/> (rates from the counters' growth) and link changes, drops and the capture's notes become
-/// <see cref="LiveMarker"/>s. The last <see cref="Keep"/> samples and markers are kept in fixed rings, so a page left
-/// open costs nothing that grows; each event stream waits on <see cref="WaitAsync"/> and takes what is new.
+/// <see cref="LiveMarker"/>s. The last <see cref="Keep"/> samples and markers are kept as their JSON in
+/// <see cref="LiveHistory"/> rings, so a page left open costs nothing that grows; each event stream waits on
+/// <see cref="WaitAsync"/> and writes what is new with <see cref="WriteSince"/>.
 /// </summary>
 internal sealed class LiveSampler : BackgroundService
 {
@@ -21,13 +25,14 @@ internal sealed class LiveSampler : BackgroundService
     private readonly Vm.VmObserver _vms;
     private readonly FrontPanel _panel;
     private readonly TimeProvider _time;
-    private readonly LiveSample?[] _samples = new LiveSample?[Keep];
-    private readonly LiveMarker?[] _markers = new LiveMarker?[Keep];
+    private readonly LiveHistory _samples = new(Keep);
+    private readonly LiveHistory _markers = new(Keep);
+    // Each sample and marker is serialized here once, under the gate.
+    private readonly ArrayBufferWriter<byte> _json = new(4096);
+    private readonly Utf8JsonWriter _jsonWriter;
     private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _sampleCount;
-    private long _markerCount;
     private LiveSample? _last;
     private object? _lastSession;
 
@@ -38,18 +43,34 @@ internal sealed class LiveSampler : BackgroundService
         _panel = panel;
         _time = time;
         Interval = TimeSpan.FromMilliseconds(options.Value.LiveIntervalMs);
+        _jsonWriter = new Utf8JsonWriter(_json);
         capture.Noted += (kind, text) => Mark(kind, text, null);
     }
 
     /// <summary>The sampling interval (<c>Management:LiveIntervalMs</c>).</summary>
     public TimeSpan Interval { get; }
 
-    /// <summary>What came after <paramref name="samplesSeen"/> samples and <paramref name="markersSeen"/> markers (at most the kept ones).</summary>
-    public LiveUpdate Since(long samplesSeen, long markersSeen)
+    /// <summary>
+    /// Writes what came after <paramref name="samplesSeen"/> samples and <paramref name="markersSeen"/> markers (at most
+    /// the kept ones) as one JSON object, <c>{"intervalMs":…,"samples":[…],"markers":[…]}</c>; returns the counts it
+    /// went up to, the next call's starting point.
+    /// </summary>
+    public (long Samples, long Markers) WriteSince(long samplesSeen, long markersSeen, IBufferWriter<byte> output)
     {
+        using var json = new Utf8JsonWriter(output);
         lock (_gate)
         {
-            return new LiveUpdate((int)Interval.TotalMilliseconds, Take(_samples, _sampleCount, samplesSeen), Take(_markers, _markerCount, markersSeen));
+            json.WriteStartObject();
+            json.WriteNumber("intervalMs"u8, (int)Interval.TotalMilliseconds);
+            json.WriteStartArray("samples"u8);
+            _samples.WriteSince(samplesSeen, json);
+            json.WriteEndArray();
+            json.WriteStartArray("markers"u8);
+            _markers.WriteSince(markersSeen, json);
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            return (_samples.Count, _markers.Count);
         }
     }
 
@@ -60,7 +81,7 @@ internal sealed class LiveSampler : BackgroundService
         {
             lock (_gate)
             {
-                return (_sampleCount, _markerCount);
+                return (_samples.Count, _markers.Count);
             }
         }
     }
@@ -133,9 +154,8 @@ internal sealed class LiveSampler : BackgroundService
         var vms = _vms.Inventory.Snapshot().Where(v => !v.Gone).Select(v => new LiveVmRate(v.Mac, Math.Round(v.FramesPerSecond, 1))).ToArray();
         lock (_gate)
         {
-            var sample = new LiveSample(_sampleCount, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.EventsRecorded, leds);
-            _samples[_sampleCount % Keep] = sample;
-            _sampleCount++;
+            var sample = new LiveSample(_samples.Count, timeMs, now.Activity.ToString().ToLowerInvariant(), ports, vms, now.CurrentFile, _vms.Inventory.EventsRecorded, leds);
+            _samples.Add(Serialize(sample, FirmwareJsonContext.Default.LiveSample));
             _last = sample;
             _lastSession = now.Session;
             var done = _next;
@@ -148,21 +168,16 @@ internal sealed class LiveSampler : BackgroundService
     {
         lock (_gate)
         {
-            _markers[_markerCount % Keep] = new LiveMarker(_markerCount, _time.GetUtcNow().ToUnixTimeMilliseconds(), kind, text, port);
-            _markerCount++;
+            _markers.Add(Serialize(new LiveMarker(_markers.Count, _time.GetUtcNow().ToUnixTimeMilliseconds(), kind, text, port), FirmwareJsonContext.Default.LiveMarker));
         }
     }
 
-    private static T[] Take<T>(T?[] ring, long count, long seen)
-        where T : class
+    // Under the gate: the writer and its buffer are shared.
+    private ReadOnlySpan<byte> Serialize<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
-        var from = Math.Max(Math.Max(0, seen), count - Keep);
-        var result = new T[Math.Max(0, count - from)];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = ring[(from + i) % Keep]!;
-        }
-
-        return result;
+        _json.ResetWrittenCount();
+        _jsonWriter.Reset(_json);
+        JsonSerializer.Serialize(_jsonWriter, value, type);
+        return _json.WrittenSpan;
     }
 }
