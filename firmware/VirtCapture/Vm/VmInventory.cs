@@ -175,6 +175,7 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     /// counters: it is recognised with two comparisons instead of being decoded again. ARP, RARP and ICMPv6 frames
     /// never take this path, so no announcement and no address is missed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsRepeat(int port, ReadOnlySpan<byte> frame) =>
         _repeat.Valid && port == _repeat.Port && frame.Length >= _repeat.SourceAt + _repeat.SourceLength
         && BinaryPrimitives.ReadUInt64LittleEndian(frame) == _repeat.Head
