@@ -14,10 +14,16 @@ RING_MB=${RING_MB:-64}
 lab=vcbench
 out=$PWD/var/bench-live
 lab_sh=hardware/lab/lab.sh
-rm -rf "$out"; mkdir -p "$out/config"
+# The captures go to a tmpfs of their own (as the issue's measurements did), so the disk's speed and its writeback
+# (which the kernel's flusher threads do for tcpdump's buffered writes, outside its CPU time) count for none of them;
+# CAPTURE_FS=disk writes under var/ instead.
+CAPTURE_FS=${CAPTURE_FS:-tmpfs}
+[ ! -d "$out/files" ] || umount "$out/files" 2>/dev/null || true
+rm -rf "$out"; mkdir -p "$out/config" "$out/files"
+[ "$CAPTURE_FS" = disk ] || mount -t tmpfs -o size=4g vcbench-captures "$out/files"
 bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true
 bash "$lab_sh" up "$lab" >/dev/null
-trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true' EXIT
+trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true; [ "$CAPTURE_FS" = disk ] || umount "$out/files" 2>/dev/null || true' EXIT
 ip -n "$lab-box" link set a0 up
 cat > "$out/config/appsettings.json" <<JSON
 { "Capture": { "Mode": "Monitor", "Ports": [ { "Name": "A", "Interface": "a0" } ], "RingMB": $RING_MB, "BufferMB": 16 },
@@ -42,7 +48,7 @@ rx() { ip netns exec "$lab-box" cat /sys/class/net/a0/statistics/rx_packets; }
 
 measure() { # name ready-text output-glob command...
   local name=$1 ready=$2 glob=$3; shift 3
-  local dir="$out/$name"; mkdir -p "$dir"
+  local dir="$out/$name"; mkdir -p "$dir" "$out/files/$name"
   ip netns exec "$lab-box" bash -c 'echo $$ > "$0"; exec "$@"' "$dir/pid" "$@" >"$dir/log" 2>&1 &
   local waited=0
   until grep -q "$ready" "$dir/log" 2>/dev/null; do
@@ -78,6 +84,7 @@ measure() { # name ready-text output-glob command...
     [ -f "$f" ] || continue
     recorded=$((recorded + $(capinfos -c -M "$f" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}')))
   done
+  rm -rf "${out:?}/files/$name"
   local sent=$((after - before))
   # Only the flood counts: the capture also holds whatever else crossed a0 (nothing, in Monitor mode).
   awk -v n="$name" -v s="$sent" -v r="$recorded" -v t="$ticks" -v w="$total_ticks" -v c="$clk" -v m="$rss" 'BEGIN {
@@ -105,23 +112,25 @@ TRIGGERS=(
 for run in $(seq 1 "$RUNS"); do
   for name in $CAPTURES; do
     dir=$out/$name; rm -rf "$dir"
+    files=$out/files/$name
     case $name in
-      virtcapture-afpacket) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env "${box_env[@]}" Capture__Backend=AfPacket Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
-      virtcapture-triggers) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env "${box_env[@]}" Capture__Backend=AfPacket "${TRIGGERS[@]}" Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
-      virtcapture-collector) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env "${box_env[@]}" Capture__Backend=AfPacket Capture__Collector__Port=A Capture__Collector__Address=192.0.2.10/24 Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
-      virtcapture-libpcap) measure "$name" "Capture started" "$dir/cap/*.pcapng" \
-        env "${box_env[@]}" Capture__Backend=Libpcap Storage__Directory="$dir/cap" "$VIRTCAPTURE_BIN" run ;;
-      tcpdump) measure "$name" "listening on" "$dir/out.pcap" \
-        tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$dir/out.pcap" ;;
-      dumpcap) measure "$name" "Capturing on" "$dir/out.pcapng" \
-        dumpcap -i a0 -B "$RING_MB" -w "$dir/out.pcapng" ;;
+      virtcapture-afpacket) measure "$name" "Capture started" "$files/*.pcapng" \
+        env "${box_env[@]}" Capture__Backend=AfPacket Storage__Directory="$files" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-triggers) measure "$name" "Capture started" "$files/*.pcapng" \
+        env "${box_env[@]}" Capture__Backend=AfPacket "${TRIGGERS[@]}" Storage__Directory="$files" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-collector) measure "$name" "Capture started" "$files/*.pcapng" \
+        env "${box_env[@]}" Capture__Backend=AfPacket Capture__Collector__Port=A Capture__Collector__Address=192.0.2.10/24 Storage__Directory="$files" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-libpcap) measure "$name" "Capture started" "$files/*.pcapng" \
+        env "${box_env[@]}" Capture__Backend=Libpcap Storage__Directory="$files" "$VIRTCAPTURE_BIN" run ;;
+      tcpdump) measure "$name" "listening on" "$files/out.pcap" \
+        tcpdump -i a0 -n -B $((RING_MB * 1024)) -w "$files/out.pcap" ;;
+      dumpcap) measure "$name" "Capturing on" "$files/out.pcapng" \
+        dumpcap -i a0 -B "$RING_MB" -w "$files/out.pcapng" ;;
     esac
   done
 done
 
+echo "captures on: $CAPTURE_FS"
 echo "flood ($FLOOD): $FRAMES frames of 64 bytes from trafgen into a0$([ "$FLOOD" = erspan3 ] && echo ", each mirrored in ERSPAN III (118 bytes on the wire)") (ring/buffer $RING_MB MB each), $RUNS rounds"
 echo "CPU is utime + stime of the capture process: during the flood (from just before it to 2 s after), and the whole process (start-up included)"
 printf "%-20s %10s %10s %8s %14s %14s %10s\n" capture sent recorded "loss %" "flood ms/100k" "whole ms/100k" "RSS MB"

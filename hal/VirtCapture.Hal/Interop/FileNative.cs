@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace VirtCapture.Hal.Interop;
 
-/// <summary>The few file calls .NET does not expose: O_DIRECT on an open file, fsync, ftruncate.</summary>
-internal static partial class FileNative
+/// <summary>The few file calls .NET does not expose: O_DIRECT on an open file, fsync, ftruncate, the file system's type.</summary>
+internal static unsafe partial class FileNative
 {
     private const int F_GETFL = 3;
     private const int F_SETFL = 4;
@@ -17,6 +17,13 @@ internal static partial class FileNative
         var fd = (int)file.DangerousGetHandle();
         var flags = fcntl(fd, F_GETFL, 0);
         return flags >= 0 && fcntl(fd, F_SETFL, on ? flags | ODirect : flags & ~ODirect) == 0;
+    }
+
+    /// <summary>True when the open file lives in memory (tmpfs, ramfs), where the page cache is the storage itself.</summary>
+    public static bool IsInMemory(SafeHandle file)
+    {
+        StatfsBuffer buffer;
+        return fstatfs((int)file.DangerousGetHandle(), &buffer) == 0 && buffer.Type is StatfsBuffer.TmpfsMagic or StatfsBuffer.RamfsMagic;
     }
 
     /// <summary>fsync; throws with errno and path on failure.</summary>
@@ -40,4 +47,7 @@ internal static partial class FileNative
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int ftruncate(int fd, long length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fstatfs(int fd, StatfsBuffer* buffer);
 }
