@@ -11,9 +11,7 @@ public sealed class HoldDecisionTests
     [Fact]
     public void A_short_press_is_a_press()
     {
-        var time = new FakeTimeProvider();
-        var decision = new HoldDecision(time, Hold);
-        decision.Down();
+        var (time, decision) = Pressed();
         time.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal(ButtonGesture.Press, decision.Up());
     }
@@ -21,9 +19,7 @@ public sealed class HoldDecisionTests
     [Fact]
     public void The_hold_timer_while_down_is_the_hold_and_the_release_after_it_does_nothing()
     {
-        var time = new FakeTimeProvider();
-        var decision = new HoldDecision(time, Hold);
-        decision.Down();
+        var (time, decision) = Pressed();
         time.Advance(Hold);
         Assert.Equal(ButtonGesture.Hold, decision.HoldTimer());
         time.Advance(TimeSpan.FromMilliseconds(400));
@@ -33,9 +29,7 @@ public sealed class HoldDecisionTests
     [Fact]
     public void A_hold_whose_timer_runs_after_the_release_is_still_one_hold()
     {
-        var time = new FakeTimeProvider();
-        var decision = new HoldDecision(time, Hold);
-        decision.Down();
+        var (time, decision) = Pressed();
         time.Advance(TimeSpan.FromSeconds(3.4));
         Assert.Equal(ButtonGesture.Hold, decision.Up());
         Assert.Equal(ButtonGesture.None, decision.HoldTimer());
@@ -44,9 +38,7 @@ public sealed class HoldDecisionTests
     [Fact]
     public void A_late_timer_from_a_short_press_does_not_become_a_hold()
     {
-        var time = new FakeTimeProvider();
-        var decision = new HoldDecision(time, Hold);
-        decision.Down();
+        var (time, decision) = Pressed();
         time.Advance(TimeSpan.FromMilliseconds(300));
         Assert.Equal(ButtonGesture.Press, decision.Up());
         Assert.Equal(ButtonGesture.None, decision.HoldTimer());
@@ -55,5 +47,14 @@ public sealed class HoldDecisionTests
         decision.Down();
         time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(ButtonGesture.Press, decision.Up());
+    }
+
+    // A button just pressed, on a clock the test moves.
+    private static (FakeTimeProvider Time, HoldDecision Decision) Pressed()
+    {
+        var time = new FakeTimeProvider();
+        var decision = new HoldDecision(time, Hold);
+        decision.Down();
+        return (time, decision);
     }
 }
