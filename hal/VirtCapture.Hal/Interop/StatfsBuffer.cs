@@ -12,8 +12,8 @@ internal struct StatfsBuffer
     /// <summary>TMPFS_MAGIC (include/uapi/linux/magic.h).</summary>
     public const long TmpfsMagic = 0x01021994;
 
-    /// <summary>RAMFS_MAGIC (an unsigned 32-bit constant, so positive in the 64-bit f_type).</summary>
-    public const long RamfsMagic = 0x858458f6L;
+    /// <summary>RAMFS_MAGIC.</summary>
+    public const long RamfsMagic = unchecked((int)0x858458f6);
 
     /// <summary>f_type: which file system.</summary>
     public long Type;

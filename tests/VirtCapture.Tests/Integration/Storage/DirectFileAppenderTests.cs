@@ -102,32 +102,4 @@ public sealed class DirectFileAppenderTests : IDisposable
         Assert.Equal(0, repaired.CutBytes);
         Assert.Equal(frames, repaired.Frames);
     }
-
-    // On a file system in memory the page cache is the storage: O_DIRECT would skip no copy, so the appender leaves it off.
-    [RootTheory]
-    [InlineData("tmpfs")]
-    [InlineData("ramfs")]
-    public void A_file_system_in_memory_is_written_through_the_page_cache(string type)
-    {
-        var dir = Directory.CreateTempSubdirectory("vc-mem-").FullName;
-        var mount = Run.Program("mount", "-t", type, "vcmem", dir);
-        Assert.True(mount.ExitCode == 0, $"mount {type}: {mount.StdErr}");
-        try
-        {
-            var path = Path.Combine(dir, "f.pcapng");
-            using (var file = new DirectFileAppender(path, Blocks.Frame(1000, 100), direct: true, PcapngBlocks.WritePadding))
-            {
-                Assert.False(file.IsDirect, $"O_DIRECT on {type}");
-                file.Append(Blocks.Frame(2000, 100));
-                file.Flush();
-            }
-
-            Assert.Equal(2, PcapngBlockWalker.WholeBlocks(File.ReadAllBytes(Path.Combine(dir, "f.pcapng"))).Count);
-        }
-        finally
-        {
-            Run.Program("umount", "-l", dir);
-            Directory.Delete(dir, recursive: true);
-        }
-    }
 }

@@ -11,7 +11,9 @@ public sealed class HoldDecisionTests
     [Fact]
     public void A_short_press_is_a_press()
     {
-        var (time, decision) = Pressed();
+        var time = new FakeTimeProvider();
+        var decision = new HoldDecision(time, Hold);
+        decision.Down();
         time.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal(ButtonGesture.Press, decision.Up());
     }
@@ -19,7 +21,9 @@ public sealed class HoldDecisionTests
     [Fact]
     public void The_hold_timer_while_down_is_the_hold_and_the_release_after_it_does_nothing()
     {
-        var (time, decision) = Pressed();
+        var time = new FakeTimeProvider();
+        var decision = new HoldDecision(time, Hold);
+        decision.Down();
         time.Advance(Hold);
         Assert.Equal(ButtonGesture.Hold, decision.HoldTimer());
         time.Advance(TimeSpan.FromMilliseconds(400));
@@ -29,7 +33,9 @@ public sealed class HoldDecisionTests
     [Fact]
     public void A_hold_whose_timer_runs_after_the_release_is_still_one_hold()
     {
-        var (time, decision) = Pressed();
+        var time = new FakeTimeProvider();
+        var decision = new HoldDecision(time, Hold);
+        decision.Down();
         time.Advance(TimeSpan.FromSeconds(3.4));
         Assert.Equal(ButtonGesture.Hold, decision.Up());
         Assert.Equal(ButtonGesture.None, decision.HoldTimer());
@@ -38,7 +44,9 @@ public sealed class HoldDecisionTests
     [Fact]
     public void A_late_timer_from_a_short_press_does_not_become_a_hold()
     {
-        var (time, decision) = Pressed();
+        var time = new FakeTimeProvider();
+        var decision = new HoldDecision(time, Hold);
+        decision.Down();
         time.Advance(TimeSpan.FromMilliseconds(300));
         Assert.Equal(ButtonGesture.Press, decision.Up());
         Assert.Equal(ButtonGesture.None, decision.HoldTimer());
@@ -47,14 +55,5 @@ public sealed class HoldDecisionTests
         decision.Down();
         time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(ButtonGesture.Press, decision.Up());
-    }
-
-    // A button just pressed, on a clock the test moves.
-    private static (FakeTimeProvider Time, HoldDecision Decision) Pressed()
-    {
-        var time = new FakeTimeProvider();
-        var decision = new HoldDecision(time, Hold);
-        decision.Down();
-        return (time, decision);
     }
 }
