@@ -12,8 +12,8 @@ internal struct StatfsBuffer
     /// <summary>TMPFS_MAGIC (include/uapi/linux/magic.h).</summary>
     public const long TmpfsMagic = 0x01021994;
 
-    /// <summary>RAMFS_MAGIC.</summary>
-    public const long RamfsMagic = unchecked((int)0x858458f6);
+    /// <summary>RAMFS_MAGIC. f_type is a 64-bit long holding it unsigned, not sign-extended from 32 bits.</summary>
+    public const long RamfsMagic = 0x858458f6L;
 
     /// <summary>f_type: which file system.</summary>
     public long Type;

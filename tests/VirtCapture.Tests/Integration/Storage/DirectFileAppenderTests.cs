@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using VirtCapture.Hal.Interop;
 using VirtCapture.Hal.Frames;
 using VirtCapture.Pcapng;
 using VirtCapture.Pipeline;
@@ -101,5 +103,43 @@ public sealed class DirectFileAppenderTests : IDisposable
         var repaired = PcapngRepair.Repair(path);
         Assert.Equal(0, repaired.CutBytes);
         Assert.Equal(frames, repaired.Frames);
+    }
+
+    // On a file system in memory the page cache is the storage: O_DIRECT would skip no copy, so the appender leaves
+    // it off. /dev/shm is the tmpfs every Linux machine has.
+    [Fact]
+    public void A_file_on_tmpfs_is_written_through_the_page_cache()
+    {
+        using var dir = new TempDirectory("/dev/shm");
+        var path = dir.File("f.pcapng");
+        using (var file = new DirectFileAppender(path, Blocks.Frame(1000, 100), direct: true, PcapngBlocks.WritePadding))
+        {
+            Assert.False(file.IsDirect, "O_DIRECT on tmpfs");
+            file.Append(Blocks.Frame(2000, 100));
+            file.Flush();
+        }
+
+        Assert.Equal(2, PcapngBlockWalker.WholeBlocks(File.ReadAllBytes(path)).Count);
+    }
+
+    // The magic numbers the appender compares f_type with, against what the kernel reports (stat -f). The ramfs is
+    // mounted in a mount namespace of its own, which dies with the command, so the test host's mounts never change.
+    [RootFact]
+    public void The_in_memory_file_systems_are_known_by_the_numbers_the_kernel_reports()
+    {
+        var dir = Directory.CreateTempSubdirectory("vc-ramfs-").FullName;
+        try
+        {
+            var ramfs = Run.Program("unshare", "-m", "sh", "-c", "mount -t ramfs vcramfs \"$0\" && stat -f -c %t \"$0\"", dir);
+            Assert.True(ramfs.ExitCode == 0, $"ramfs: {ramfs.StdErr}");
+            Assert.Equal(ramfs.StdOut.Trim(), StatfsBuffer.RamfsMagic.ToString("x", CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+
+        var tmpfs = Run.Program("stat", "-f", "-c", "%t", "/dev/shm");
+        Assert.Equal(tmpfs.StdOut.Trim(), StatfsBuffer.TmpfsMagic.ToString("x", CultureInfo.InvariantCulture));
     }
 }
