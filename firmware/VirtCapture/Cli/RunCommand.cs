@@ -57,10 +57,6 @@ internal static class RunCommand
         try
         {
             await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            // Start-up's garbage (configuration binding, the host, Kestrel's and the catalog's set-up) is most of the
-            // managed heap now; a box that then allocates almost nothing would keep those pages for weeks. One
-            // compacting collection gives them back to the kernel before the first flood (make bench-live: peak RSS).
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
