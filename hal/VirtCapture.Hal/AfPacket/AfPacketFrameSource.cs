@@ -204,7 +204,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
         var count = 0;
         // Whether a frame came older than the one before it, seen as the frames are described: the batch is then put
         // in order, and a batch in order (nearly always) costs no second pass over its records.
-        var newest = 0L;
+        var previous = 0L;
         var late = false;
         while (count < frames.Length && _heads[0] != TimestampMerge.Empty)
         {
@@ -222,8 +222,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
 
                 ref var frame = ref frames[count++];
                 Describe(ref frame, header, 0);
-                late |= frame.TimestampNs < newest;
-                newest = Math.Max(newest, frame.TimestampNs);
+                late |= frame.TimestampNs < previous;
+                previous = frame.TimestampNs;
                 packet += header->NextOffset;
             }
 
