@@ -59,7 +59,8 @@ internal static class FirmwareHost
         builder.Host.UseSystemd();
         builder.Services.AddHostedService<Daemon.SystemdWatchdog>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Management.Contracts.FirmwareJsonContext.Default));
-        builder.Services.AddSingleton(TimeProvider.System);
+        // Every timer of the box fires on one thread of its own (the container owns and stops it).
+        builder.Services.AddSingleton<TimeProvider>(_ => new TimerThreadTimeProvider());
         // Spelled out per type: the configuration-binding generator only sees concrete Bind calls.
         builder.Services.AddOptions<CaptureOptions>().Bind(builder.Configuration.GetSection(CaptureOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();

@@ -43,6 +43,8 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
     private long _failed;
     private (bool[] Up, long Dropped) _lastPorts = ([], 0);
     private int _provisional;
+    private Task<bool>? _fireWait;
+    private TaskCompletionSource _rulesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IncidentRecorder(CaptureService capture, Vm.VmObserver vms, Fleet.FleetService fleet, TimeProvider time, ILogger<IncidentRecorder> log)
     {
@@ -137,12 +139,17 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            // A fire, the tick (to look at the pending incidents and the box's links and drops) or the box stopping. The
-            // tick ends the wait without an exception: five a second, for as long as the box runs, showed in its profile.
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            // A fire, the tick (pending incidents to complete, link and drop rules to watch) or the box stopping; with
+            // nothing to watch, no tick: a fire or a new capture's rules end the wait. The tick comes on the box's clock
+            // thread, and completing an incident copies files, so the loop goes on on the thread pool.
+            _fireWait ??= _fires.Reader.WaitToReadAsync(stoppingToken).AsTask();
+            // Read before the rules are looked at: rules changed after this completes it.
+            var rulesChanged = Volatile.Read(ref _rulesChanged).Task;
+            var tick = Watching() ? Task.Delay(Tick, _time, stoppingToken) : rulesChanged;
+            await Task.WhenAny(_fireWait, tick).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            if (_fireWait.IsCompleted)
             {
-                wait.CancelAfter(Tick);
-                await ((Task)_fires.Reader.WaitToReadAsync(wait.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                _fireWait = null;
             }
 
             if (stoppingToken.IsCancellationRequested)
@@ -202,7 +209,12 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
         }
 
         session.Pipeline.AddObserver(this);
+        // The new rules may need the tick (link and drop rules) that the loop is not running.
+        Interlocked.Exchange(ref _rulesChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    /// <summary>Whether the loop needs its tick: incidents to complete, or link and drop rules to watch.</summary>
+    private bool Watching() => Pending > 0 || _rules.Any(r => r.Event is TriggerEvent.LinkDown or TriggerEvent.Drop);
 
     private void OnNoted(string kind, string text)
     {

@@ -46,7 +46,8 @@ internal sealed class StopWatcher : BackgroundService
                 {
                     _armed = null;
                     Log.StopConditionMet(_log, reason);
-                    await _capture.StopCaptureAsync().ConfigureAwait(false);
+                    // The tick runs on the box's clock thread; a stop drains and closes files, so it runs on the pool.
+                    await Task.Run(_capture.StopCaptureAsync, CancellationToken.None).ConfigureAwait(false);
                     _capture.Notify("capture", $"capture stopped by its stop condition: {reason}");
                 }
             }

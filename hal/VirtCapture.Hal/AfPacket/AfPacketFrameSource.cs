@@ -145,6 +145,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
     /// <inheritdoc/>
     public void Dispose()
     {
+        _state?.Dispose();
         foreach (var port in _ports)
         {
             port?.Dispose();

@@ -177,6 +177,7 @@ public sealed unsafe class LibpcapFrameSource : IFrameSource, ILiveRing
     /// <inheritdoc/>
     public void Dispose()
     {
+        _state?.Dispose();
         foreach (var device in _devices)
         {
             device?.Close();

@@ -7,7 +7,7 @@ namespace VirtCapture.Hal.Links;
 /// The kernel counters and link state of a live source's ports: refreshed by the capture thread at most every
 /// 100 ms (a couple of system calls per port, never per frame), read from any thread.
 /// </summary>
-internal sealed class PortStateTracker
+internal sealed class PortStateTracker : IDisposable
 {
     private static readonly long RefreshTicks = Stopwatch.Frequency / 10;
     private readonly SysfsLinkReader[] _links;
@@ -66,6 +66,18 @@ internal sealed class PortStateTracker
         lock (_lock)
         {
             return _states[port];
+        }
+    }
+
+    /// <summary>Closes the link attributes.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var link in _links)
+            {
+                link.Dispose();
+            }
         }
     }
 
