@@ -10,6 +10,9 @@ FRAMES=${FRAMES:-3000000}
 # The firmware measured: make bench-live passes the box as it ships (make publish-host: self-contained, trimmed, one
 # file); run directly, the build's framework-dependent binary.
 VIRTCAPTURE_BIN=${VIRTCAPTURE_BIN:-$PWD/build/virtcapture}
+# BASELINE_BIN=another build of the box (a commit before a change): CAPTURES="virtcapture-afpacket virtcapture-baseline
+# tcpdump" measures both in the same rounds, on the same floods, which this machine's drift between runs otherwise hides.
+BASELINE_BIN=${BASELINE_BIN:-}
 RING_MB=${RING_MB:-64}
 lab=vcbench
 out=$PWD/var/bench-live
@@ -116,6 +119,8 @@ for run in $(seq 1 "$RUNS"); do
     case $name in
       virtcapture-afpacket) measure "$name" "Capture started" "$files/*.pcapng" \
         env "${box_env[@]}" Capture__Backend=AfPacket Storage__Directory="$files" "$VIRTCAPTURE_BIN" run ;;
+      virtcapture-baseline) measure "$name" "Capture started" "$files/*.pcapng" \
+        env "${box_env[@]}" Capture__Backend=AfPacket Storage__Directory="$files" "${BASELINE_BIN:?virtcapture-baseline needs BASELINE_BIN}" run ;;
       virtcapture-triggers) measure "$name" "Capture started" "$files/*.pcapng" \
         env "${box_env[@]}" Capture__Backend=AfPacket "${TRIGGERS[@]}" Storage__Directory="$files" "$VIRTCAPTURE_BIN" run ;;
       virtcapture-collector) measure "$name" "Capture started" "$files/*.pcapng" \
