@@ -17,16 +17,13 @@ RING_MB=${RING_MB:-64}
 lab=vcbench
 out=$PWD/var/bench-live
 lab_sh=hardware/lab/lab.sh
-# The captures go to a tmpfs of their own (as the issue's measurements did), so the disk's speed and its writeback
-# (which the kernel's flusher threads do for tcpdump's buffered writes, outside its CPU time) count for none of them;
-# CAPTURE_FS=disk writes under var/ instead.
-CAPTURE_FS=${CAPTURE_FS:-tmpfs}
-[ ! -d "$out/files" ] || umount "$out/files" 2>/dev/null || true
-rm -rf "$out"; mkdir -p "$out/config" "$out/files"
-[ "$CAPTURE_FS" = disk ] || mount -t tmpfs -o size=4g vcbench-captures "$out/files"
+# The captures go to a tmpfs of their own (capture-fs.sh; CAPTURE_FS=disk writes under var/ instead).
+. tests/bench/capture-fs.sh
+capture_fs_reset "$out" "$out/files" vcbench-captures
+mkdir -p "$out/config"
 bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true
 bash "$lab_sh" up "$lab" >/dev/null
-trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true; [ "$CAPTURE_FS" = disk ] || umount "$out/files" 2>/dev/null || true' EXIT
+trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true; capture_fs_release "$out/files"' EXIT
 ip -n "$lab-box" link set a0 up
 cat > "$out/config/appsettings.json" <<JSON
 { "Capture": { "Mode": "Monitor", "Ports": [ { "Name": "A", "Interface": "a0" } ], "RingMB": $RING_MB, "BufferMB": 16 },

@@ -14,14 +14,13 @@ command -v perf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninterac
 lab=vcprofile
 out=$PWD/var/profile-live
 lab_sh=hardware/lab/lab.sh
-# The capture goes to a tmpfs, as in bench-live (CAPTURE_FS=disk: under var/).
-CAPTURE_FS=${CAPTURE_FS:-tmpfs}
-[ ! -d "$out/cap" ] || umount "$out/cap" 2>/dev/null || true
-rm -rf "$out"; mkdir -p "$out/config" "$out/cap"
-[ "$CAPTURE_FS" = disk ] || mount -t tmpfs -o size=4g vcprofile-captures "$out/cap"
+# The capture goes to a tmpfs, as in bench-live (capture-fs.sh; CAPTURE_FS=disk: under var/).
+. tests/bench/capture-fs.sh
+capture_fs_reset "$out" "$out/cap" vcprofile-captures
+mkdir -p "$out/config"
 bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true
 bash "$lab_sh" up "$lab" >/dev/null
-trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true; [ "$CAPTURE_FS" = disk ] || umount "$out/cap" 2>/dev/null || true' EXIT
+trap 'bash "$lab_sh" down "$lab" >/dev/null 2>&1 || true; capture_fs_release "$out/cap"' EXIT
 ip -n "$lab-box" link set a0 up
 cat > "$out/config/appsettings.json" <<JSON
 { "Capture": { "Mode": "Monitor", "Ports": [ { "Name": "A", "Interface": "a0" } ], "RingMB": 64, "BufferMB": 16 },

@@ -91,12 +91,10 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch(ReadOnlySpan<byte> data, int at)
     {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            // The block's header and the frame's first bytes (MACs, type, IP source) share its first 64-byte line or two.
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), at)));
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), at + 64)));
-        }
+        // The block's header and the frame's first bytes (MACs, type, IP source) share its first line or two.
+        ref var block = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), at);
+        CacheLine.Prefetch(Unsafe.AsPointer(ref block));
+        CacheLine.Prefetch(Unsafe.AsPointer(ref Unsafe.Add(ref block, CacheLine.Size)));
     }
 
     /// <inheritdoc/>

@@ -214,12 +214,9 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
             for (var i = 0; i < take; i++)
             {
                 var header = (Tpacket3Header*)packet;
-                if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                {
-                    // The next header's place is read from this one: without a prefetch, each frame waits for the
-                    // line the kernel wrote on the other core before the next can be asked for.
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(packet + PrefetchAhead);
-                }
+                // The next header's place is read from this one: without a prefetch, each frame waits for the line
+                // the kernel wrote on the other core before the next can be asked for.
+                CacheLine.Prefetch(packet + PrefetchAhead);
 
                 ref var frame = ref frames[count++];
                 Describe(ref frame, header, 0);
