@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Cold start on the simulated board, RUNS times: from exec to "Capture started" and to the first answer of /health,
 # the CPU the process had used by then and its resident memory; then, over IDLE_SECONDS, what the started box costs
-# while its port is quiet (the simulated board's 200 frames a second): context switches and CPU time a second, summed
-# over its threads (/proc/PID/task/*/status and schedstat). It starts the box as it ships (make publish-host, the
+# while its port is quiet (one frame a second): context switches and CPU time a second, summed over its threads
+# (/proc/PID/task/*/status and schedstat). It starts the box as it ships (make publish-host, the
 # Native AOT build) with the service's runtime settings; VIRTCAPTURE_BIN=... starts another.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,7 @@ oncpu() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{n += $1} END {prin
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$dir/cap"
   start=$(date +%s.%N)
-  env "${box_env[@]}" VIRTCAPTURE_CONFIG_DIR=hardware/sim Capture__Backend=Synthetic Storage__Directory="$dir/cap" Management__Urls="http://127.0.0.1:$port" \
+  env "${box_env[@]}" VIRTCAPTURE_CONFIG_DIR=hardware/sim Capture__Backend=Synthetic Capture__SyntheticRate=1 Storage__Directory="$dir/cap" Management__Urls="http://127.0.0.1:$port" \
     Management__TokenFile="$dir/token" Management__ApiSettingsFile="$dir/api-settings.json" "$VIRTCAPTURE_BIN" run >"$dir/log" 2>&1 &
   pid=$!
   until grep -q "Capture started" "$dir/log" 2>/dev/null; do sleep 0.005; done
