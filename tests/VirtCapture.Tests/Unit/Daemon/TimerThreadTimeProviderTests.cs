@@ -86,16 +86,17 @@ public sealed class TimerThreadTimeProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Task_delay_completes_on_the_clock_and_a_cancelled_one_never_fires()
+    public async Task Task_delay_completes_on_the_clock_and_a_cancelled_one_ends_cancelled()
     {
         var started = _clock.GetTimestamp();
         await Task.Delay(TimeSpan.FromMilliseconds(30), _clock);
         Assert.True(_clock.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(29));
 
+        // Cancelled long before it is due (CancelAsync runs the cancellation on the pool: a short delay could win).
         using var cancel = new CancellationTokenSource();
-        var delay = Task.Delay(TimeSpan.FromMilliseconds(50), _clock, cancel.Token);
+        var delay = Task.Delay(TimeSpan.FromMinutes(10), _clock, cancel.Token);
         await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delay);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delay.WaitAsync(Patience));
     }
 
     [Fact]
