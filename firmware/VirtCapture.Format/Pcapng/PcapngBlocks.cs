@@ -71,32 +71,46 @@ public static class PcapngBlocks
     }
 
     /// <summary>
+    /// Size of an EPB of <paramref name="captured"/> bytes whose only option is epb_flags (none when
+    /// <paramref name="flags"/> is 0): nearly every frame a capture records.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PlainEnhancedPacketLength(int captured, uint flags) =>
+        EnhancedPacketOverhead + Align4(captured) + (flags != 0 ? FlagsOptionLength + 4 : 0);
+
+    /// <summary>
+    /// <see cref="CompleteEnhancedPacket"/> for a block sized by <see cref="PlainEnhancedPacketLength"/>: no drop count,
+    /// no comment. The capture thread's path: without the options' ladder its loop keeps its values in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CompletePlainEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, uint flags)
+    {
+        if (block.Length != PlainEnhancedPacketLength(captured, flags))
+        {
+            throw new ArgumentException($"a block of {block.Length} bytes for {captured} captured bytes", nameof(block));
+        }
+
+        ref var b = ref WriteEnhancedHeader(block, iface, timestampNs, captured, wireLength);
+        var pos = 28 + Align4(captured);
+        if (flags != 0)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 2u | (4u << 16));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), flags);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 8), 0u);
+        }
+
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, block.Length - 4), (uint)block.Length);
+    }
+
+    /// <summary>
     /// Writes the EPB header into <paramref name="block"/> (sized by <see cref="EnhancedPacketLength"/>); the
     /// caller has already placed the frame's bytes at offset 28. Pads and appends the options and trailer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CompleteEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, uint flags, long dropCount, ReadOnlySpan<byte> comment = default)
     {
-        // Hot path: one bounds check for the whole block, then unaligned little-endian stores.
-        if (block.Length < EnhancedPacketOverhead + captured || !BitConverter.IsLittleEndian)
-        {
-            throw new ArgumentException("block too small for the frame", nameof(block));
-        }
-
-        ref var b = ref MemoryMarshal.GetReference(block);
-        var ts = (ulong)timestampNs;
-        Unsafe.WriteUnaligned(ref b, EnhancedPacketType);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 4), (uint)block.Length);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 8), (uint)iface);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 12), (uint)(ts >> 32));
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 16), (uint)ts);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 20), (uint)captured);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 24), (uint)wireLength);
-        var pos = 28 + captured;
-        var padded = 28 + Align4(captured);
-        // At most three pad bytes: a zero uint written over them (the options or trailer overwrite the rest).
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 0u);
-        pos = padded;
+        ref var b = ref WriteEnhancedHeader(block, iface, timestampNs, captured, wireLength);
+        var pos = 28 + Align4(captured);
         var hasOptions = false;
         if (flags != 0)
         {
@@ -131,6 +145,30 @@ public static class PcapngBlocks
         }
 
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), (uint)block.Length);
+    }
+
+    // The fixed part of an EPB and the frame's padding; the options and the trailer are the caller's.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref byte WriteEnhancedHeader(Span<byte> block, int iface, long timestampNs, int captured, int wireLength)
+    {
+        // Hot path: one bounds check for the whole block, then unaligned little-endian stores.
+        if (block.Length < EnhancedPacketOverhead + captured || !BitConverter.IsLittleEndian)
+        {
+            throw new ArgumentException("block too small for the frame", nameof(block));
+        }
+
+        ref var b = ref MemoryMarshal.GetReference(block);
+        var ts = (ulong)timestampNs;
+        Unsafe.WriteUnaligned(ref b, EnhancedPacketType);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 4), (uint)block.Length);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 8), (uint)iface);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 12), (uint)(ts >> 32));
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 16), (uint)ts);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 20), (uint)captured);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 24), (uint)wireLength);
+        // At most three pad bytes: a zero uint written over them (the options or trailer overwrite the rest).
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 28 + captured), 0u);
+        return ref b;
     }
 
     /// <summary>Fills <paramref name="block"/> (at least <see cref="MinimumPadding"/> bytes, a multiple of 4) with one padding block of zeros.</summary>

@@ -198,9 +198,11 @@ internal sealed class CaptureLoop
             {
                 _limitReached = true;
                 _control.RequestStop();
-                return;
+                break;
             }
         }
+
+        _buffer.ShowAppended();
     }
 
     private void Drain()

@@ -72,6 +72,9 @@ internal sealed class CapturePipeline : IDisposable
     /// <summary>Adds a segment observer (writer thread) before <see cref="Start"/>.</summary>
     public void AddObserver(ISegmentObserver observer) => _writer.AddObserver(observer);
 
+    /// <summary>Adds a block observer (capture thread) before <see cref="Start"/>.</summary>
+    public void AddObserver(IBlockObserver observer) => _buffer.AddObserver(observer, _source.Ports);
+
     /// <summary>
     /// Adds a note to each port's interface statistics (a collector session's own counters), before
     /// <see cref="Start"/>: called on the writer thread as each file closes.

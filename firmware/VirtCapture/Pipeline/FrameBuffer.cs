@@ -28,6 +28,10 @@ internal sealed class FrameBuffer : IDisposable
     private readonly long _publishAfterTicks;
     private BufferSegment? _current;
     private volatile bool _completed;
+    private IBlockObserver[] _observers = [];
+    private IReadOnlyList<CapturePort> _ports = [];
+    // Frames of the current segment the block observers have seen.
+    private int _shown;
 
     /// <summary>Creates the buffer.</summary>
     /// <param name="totalBytes">Memory for all segments.</param>
@@ -49,6 +53,33 @@ internal sealed class FrameBuffer : IDisposable
         _publishAfterTicks = (long)(publishAfter.TotalSeconds * Stopwatch.Frequency);
     }
 
+    /// <summary>Adds a block observer, shown the ports' frames as they are appended; before the capture starts.</summary>
+    public void AddObserver(IBlockObserver observer, IReadOnlyList<CapturePort> ports)
+    {
+        _observers = [.. _observers, observer];
+        _ports = ports;
+    }
+
+    /// <summary>
+    /// Capture thread: shows the block observers the frames appended since they last looked (the capture loop calls it
+    /// after each slice, while the slice is in cache; a segment is always shown whole before the writer gets it).
+    /// </summary>
+    public void ShowAppended()
+    {
+        var segment = _current;
+        if (segment is null || segment.Frames == _shown)
+        {
+            return;
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.BlocksAppended(segment, _shown, _ports);
+        }
+
+        _shown = segment.Frames;
+    }
+
     /// <summary>Number of segments.</summary>
     public int SegmentCount { get; }
 
@@ -63,29 +94,26 @@ internal sealed class FrameBuffer : IDisposable
     /// (the frame is dropped).
     /// </summary>
     // Inlined into the capture loop: a call per frame, with its six saved registers, was a fifth of this method's time
-    // in the AOT build's profile (make profile-live). The rare new segment stays a call.
+    // in the AOT build's profile (make profile-live). A frame with a drop count or a comment (rare) takes a call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAppend(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, CancellationToken cancel, ReadOnlySpan<byte> comment = default)
     {
-        var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, dropCount, comment.Length);
-        var segment = _current;
-        if (segment is null || segment.Remaining < size)
+        if (dropCount != 0 || !comment.IsEmpty)
         {
-            segment = NextSegment(cancel);
-            if (segment is null)
-            {
-                return false;
-            }
+            return TryAppendWithOptions(frame, bytes, sliced, dropCount, comment, cancel);
+        }
+
+        var size = PcapngBlocks.PlainEnhancedPacketLength(sliced, (uint)frame.Direction);
+        var segment = Room(size, cancel);
+        if (segment is null)
+        {
+            return false;
         }
 
         var block = segment.Data.Slice(segment.Length, size);
         Slicer.Copy(frame, bytes, block.Slice(28, sliced));
-        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, dropCount, comment);
-        segment.FrameOffsets[segment.Frames] = segment.Length;
-        segment.Length += size;
-        segment.Frames++;
-        segment.FramesPerPort[frame.Port]++;
-        segment.LastTimestampNs = frame.TimestampNs;
+        PcapngBlocks.CompletePlainEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction);
+        Commit(segment, frame, size);
         return true;
     }
 
@@ -114,6 +142,7 @@ internal sealed class FrameBuffer : IDisposable
         var segment = _current;
         if (segment is { Length: > 0 } && (force || Stopwatch.GetTimestamp() - segment.StartedTicks >= _publishAfterTicks))
         {
+            ShowAppended();
             Publish(segment);
             _current = null;
         }
@@ -166,14 +195,51 @@ internal sealed class FrameBuffer : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryAppendWithOptions(in FrameRecord frame, ReadOnlySpan<byte> bytes, int sliced, long dropCount, ReadOnlySpan<byte> comment, CancellationToken cancel)
+    {
+        var size = PcapngBlocks.EnhancedPacketLength(sliced, (uint)frame.Direction, dropCount, comment.Length);
+        var segment = Room(size, cancel);
+        if (segment is null)
+        {
+            return false;
+        }
+
+        var block = segment.Data.Slice(segment.Length, size);
+        Slicer.Copy(frame, bytes, block.Slice(28, sliced));
+        PcapngBlocks.CompleteEnhancedPacket(block, frame.Port, frame.TimestampNs, sliced, Slicer.RecordedWireLength(frame), (uint)frame.Direction, dropCount, comment);
+        Commit(segment, frame, size);
+        return true;
+    }
+
+    // The current segment if it has room for size more bytes, else the next one (null: none free on a live source).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private BufferSegment? Room(int size, CancellationToken cancel)
+    {
+        var segment = _current;
+        return segment is null || segment.Remaining < size ? NextSegment(cancel) : segment;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Commit(BufferSegment segment, in FrameRecord frame, int size)
+    {
+        segment.FrameOffsets[segment.Frames] = segment.Length;
+        segment.Length += size;
+        segment.Frames++;
+        segment.FramesPerPort[frame.Port]++;
+        segment.LastTimestampNs = frame.TimestampNs;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private BufferSegment? NextSegment(CancellationToken cancel)
     {
         if (_current is { Length: > 0 } previous)
         {
+            ShowAppended();
             Publish(previous);
         }
 
         _current = null;
+        _shown = 0;
         BufferSegment? segment;
         if (_dropWhenFull)
         {

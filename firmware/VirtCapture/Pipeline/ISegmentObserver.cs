@@ -4,7 +4,7 @@ namespace VirtCapture.Pipeline;
 
 /// <summary>
 /// A seam on the writer thread: sees every buffer segment (whole pcapng blocks) in place right after it is stored,
-/// before the segment is reused (the VM inventory and the live streams are observers). It must not keep the span.
+/// before the segment is reused (the live streams and the incident recorder are observers). It must not keep the span.
 /// </summary>
 internal interface ISegmentObserver
 {

@@ -11,7 +11,7 @@ namespace VirtCapture.Vm;
 /// frames and bytes each way, rate; and the events (announcements, failovers, departures). The same code serves the
 /// running box and <c>virtcapture inventory</c>. Not thread-safe: one observer feeds it.
 /// </summary>
-internal sealed class VmInventory : Pipeline.ISegmentObserver
+internal sealed class VmInventory : Pipeline.IBlockObserver
 {
     private const int MaxAddresses = 8;
     private const int MaxEvents = 1000;
@@ -62,44 +62,89 @@ internal sealed class VmInventory : Pipeline.ISegmentObserver
     /// <inheritdoc/>
     /// <remarks>The segment's own index of its frames is walked: no block is parsed to find the next.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void SegmentWritten(Pipeline.BufferSegment segment, IReadOnlyList<CapturePort> ports)
+    public void BlocksAppended(Pipeline.BufferSegment segment, int firstFrame, IReadOnlyList<CapturePort> ports)
     {
         ArgumentNullException.ThrowIfNull(segment);
         var names = PortNames(ports);
         var data = segment.Blocks;
-        var offsets = segment.FrameOffsets.AsSpan(0, segment.Frames);
+        var offsets = segment.FrameOffsets.AsSpan(firstFrame, segment.Frames - firstFrame);
         lock (_lock)
         {
             var run = default(RepeatRun);
-            for (var i = 0; i < offsets.Length; i++)
+            var i = 0;
+            while (i < offsets.Length)
             {
-                if (i + PrefetchAhead < offsets.Length)
+                i += CountRepeats(ref run, data, offsets[i..]);
+                if (i < offsets.Length)
                 {
-                    Prefetch(data, offsets[i + PrefetchAhead]);
+                    ObservePacket(ref run, data, offsets[i++], names);
                 }
-
-                ObservePacket(ref run, data, offsets[i], names);
             }
 
             CountRun(ref run);
         }
     }
 
-    // The capture thread wrote the segment on the other core: ask for a frame's lines a few frames before it is read.
-    private const int PrefetchAhead = 8;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(ReadOnlySpan<byte> data, int at)
+    /// <summary>
+    /// The flood's path: how many of the blocks at <paramref name="offsets"/>, from the first, repeat the previous
+    /// frame's header (<see cref="IsRepeat"/>'s test, with the key in registers), added to <paramref name="run"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int CountRepeats(ref RepeatRun run, ReadOnlySpan<byte> blocks, ReadOnlySpan<int> offsets)
     {
-        // The block's header and the frame's first bytes (MACs, type, IP source) share its first line or two.
-        ref var block = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), at);
-        CacheLine.Prefetch(Unsafe.AsPointer(ref block));
-        CacheLine.Prefetch(Unsafe.AsPointer(ref Unsafe.Add(ref block, CacheLine.Size)));
-    }
+        var key = _repeat;
+        if (!key.Valid || _lastEntry is null)
+        {
+            return 0;
+        }
 
-    /// <inheritdoc/>
-    public void CaptureEnded()
-    {
+        var port = (uint)key.Port;
+        var head = key.Head;
+        var tail = key.Tail;
+        var typeAt = key.SourceAt - key.TypeBack;
+        var type = key.Type;
+        var sourceAt = key.SourceAt;
+        var sourceHead = key.SourceHead;
+        var ipv6 = key.SourceLength == 16;
+        var sourceTail = ipv6 ? BinaryPrimitives.ReadUInt64LittleEndian(key.SourceTail) : 0;
+        var sourceEnd = ipv6 ? BinaryPrimitives.ReadUInt32LittleEndian(key.SourceTail.AsSpan(8)) : 0;
+        var minimum = (uint)(sourceAt + key.SourceLength);
+        var limit = (uint)blocks.Length;
+        ref var origin = ref MemoryMarshal.GetReference(blocks);
+        var frames = 0L;
+        var bytes = 0L;
+        var latest = run.LatestNs;
+        var n = 0;
+        for (; n < offsets.Length; n++)
+        {
+            var at = (uint)offsets[n];
+            ref var block = ref Unsafe.Add(ref origin, at);
+            var captured = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, 20));
+            // The segment's index only names whole blocks; the bound is checked all the same, once per frame.
+            if (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, 8)) != port || captured < minimum || at + 28 + (ulong)captured > limit)
+            {
+                break;
+            }
+
+            ref var frame = ref Unsafe.Add(ref block, 28);
+            if (Unsafe.ReadUnaligned<ulong>(ref frame) != head || Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref frame, 8)) != tail
+                || Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref frame, typeAt)) != type
+                || Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref frame, sourceAt)) != sourceHead
+                || (ipv6 && (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref frame, sourceAt + 4)) != sourceTail
+                    || Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref frame, sourceAt + 12)) != sourceEnd)))
+            {
+                break;
+            }
+
+            frames++;
+            bytes += Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, 24));
+            latest = Math.Max(latest, (long)(((ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, 12)) << 32) | Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, 16))));
+        }
+
+        run.Frames += frames;
+        run.Bytes += bytes;
+        run.LatestNs = latest;
+        return n;
     }
 
     /// <summary>

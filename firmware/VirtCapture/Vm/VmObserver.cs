@@ -27,8 +27,9 @@ internal sealed class VmObserver : BackgroundService
         Inventory.EventRaised += OnEvent;
         capture.SessionCreated += session =>
         {
-            // Attached before the capture starts, so even a replay that ends at once is seen whole: announcements are
-            // marked on the capture thread, the inventory runs on the writer thread over each stored segment in place.
+            // Attached before the capture starts, so even a replay that ends at once is seen whole. Both run on the
+            // capture thread: announcements are marked before the frames are buffered, the inventory walks the blocks
+            // just appended, while they are in that core's cache.
             session.Pipeline.AddAnnotator(new AnnouncementAnnotator(Families));
             session.Pipeline.AddObserver(Inventory);
             Volatile.Write(ref _watched, session);

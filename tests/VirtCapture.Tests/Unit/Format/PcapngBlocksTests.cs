@@ -7,6 +7,27 @@ namespace VirtCapture.Tests.Unit.Format;
 public sealed class PcapngBlocksTests
 {
     [Theory]
+    [InlineData(60, FrameDirection.Inbound)]
+    [InlineData(61, FrameDirection.Outbound)]
+    [InlineData(62, FrameDirection.Unknown)]
+    [InlineData(1, FrameDirection.Inbound)]
+    [InlineData(1503, FrameDirection.Unknown)]
+    public void The_plain_encoder_writes_the_same_block_as_the_general_one(int captured, FrameDirection direction)
+    {
+        var data = Enumerable.Range(0, captured).Select(i => (byte)(i * 13)).ToArray();
+        // Both over garbage, so that a byte either leaves unwritten (the frame's padding) shows.
+        var general = Enumerable.Repeat((byte)0xEE, PcapngBlocks.EnhancedPacketLength(captured, (uint)direction, 0)).ToArray();
+        var plain = Enumerable.Repeat((byte)0xEE, PcapngBlocks.PlainEnhancedPacketLength(captured, (uint)direction)).ToArray();
+        data.CopyTo(general, 28);
+        data.CopyTo(plain, 28);
+        PcapngBlocks.CompleteEnhancedPacket(general, 2, 1_764_000_000_123_456_789, captured, 9000, (uint)direction, 0);
+        PcapngBlocks.CompletePlainEnhancedPacket(plain, 2, 1_764_000_000_123_456_789, captured, 9000, (uint)direction);
+        Assert.Equal(general, plain);
+        Assert.Null(PcapngBlockCheck.Problem(plain, interfaces: 3));
+        Assert.Throws<ArgumentException>(() => PcapngBlocks.CompletePlainEnhancedPacket(plain.AsSpan(0, plain.Length - 4), 2, 0, captured, 9000, (uint)direction));
+    }
+
+    [Theory]
     [InlineData(60, 60, FrameDirection.Inbound, 0L)]
     [InlineData(61, 1514, FrameDirection.Outbound, 7L)]
     [InlineData(1, 9000, FrameDirection.Unknown, 0L)]

@@ -48,6 +48,67 @@ public sealed class FrameBufferTests
     }
 
     [Fact]
+    public void Block_observers_see_every_frame_once_in_order_before_the_writer_gets_its_segment()
+    {
+        using var buffer = new FrameBuffer(totalBytes: 64 * 1024, segmentBytes: 4 * 1024, ports: 1, dropWhenFull: false, TimeSpan.FromHours(1));
+        var observer = new RecordingObserver();
+        buffer.AddObserver(observer, [new CapturePort("A", "a0", 1)]);
+        var taken = new List<long>();
+        for (var i = 0; i < 200; i++)
+        {
+            var frame = new FrameRecord { TimestampNs = i, CapturedLength = 100, WireLength = 100 };
+            Assert.True(buffer.TryAppend(frame, Bytes, 100, 0, CancellationToken.None));
+            // Shown in uneven slices, some of which a new segment cuts in two; some frames are never shown by a slice
+            // (the last ones, and those before a segment fills): publishing shows them.
+            if (i % 11 == 10)
+            {
+                buffer.ShowAppended();
+            }
+
+            while (buffer.Take(TimeSpan.Zero) is { } segment)
+            {
+                Take(segment);
+            }
+        }
+
+        buffer.Complete();
+        while (buffer.Take(TimeSpan.Zero) is { } segment)
+        {
+            Take(segment);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), observer.Seen);
+        Assert.Equal(observer.Seen, taken);
+
+        void Take(BufferSegment segment)
+        {
+            // Everything the writer gets was shown first.
+            Assert.True(observer.Seen.Count >= taken.Count + segment.Frames, $"segment of {segment.Frames} frames handed over before it was shown");
+            for (var f = 0; f < segment.Frames; f++)
+            {
+                taken.Add(BitConverter.ToUInt32(segment.Blocks[(segment.FrameOffsets[f] + 16)..]));
+            }
+
+            buffer.Return(segment);
+        }
+    }
+
+    private sealed class RecordingObserver : IBlockObserver
+    {
+        public List<long> Seen { get; } = [];
+
+        public void BlocksAppended(BufferSegment segment, int firstFrame, IReadOnlyList<CapturePort> ports)
+        {
+            Assert.Single(ports);
+            for (var f = firstFrame; f < segment.Frames; f++)
+            {
+                // The timestamp's low word, at offset 16 of the enhanced packet block.
+                Seen.Add(BitConverter.ToUInt32(segment.Blocks[(segment.FrameOffsets[f] + 16)..]));
+            }
+        }
+    }
+
+    [Fact]
     public void A_full_buffer_refuses_frames_instead_of_waiting_when_it_may_drop()
     {
         using var buffer = new FrameBuffer(totalBytes: 32 * 1024, segmentBytes: 16 * 1024, ports: 1, dropWhenFull: true, TimeSpan.FromSeconds(10));

@@ -48,4 +48,18 @@ public sealed class SlicerTests
         Assert.Equal(Untagged[..20], recorded);
         Assert.Equal(1500, Slicer.RecordedWireLength(frame));
     }
+
+    [Fact]
+    public void Every_length_is_copied_exactly_and_nothing_past_it()
+    {
+        var source = Enumerable.Range(0, 300).Select(i => (byte)(i * 31 + 7)).ToArray();
+        for (var length = 0; length <= 200; length++)
+        {
+            var frame = new FrameRecord { CapturedLength = length, WireLength = length };
+            var recorded = Enumerable.Repeat((byte)0xEE, length + 40).ToArray();
+            Slicer.Copy(frame, source.AsSpan(0, length), recorded.AsSpan(0, length));
+            Assert.True(source.AsSpan(0, length).SequenceEqual(recorded.AsSpan(0, length)), $"{length} bytes copied wrong");
+            Assert.All(recorded[length..], b => Assert.Equal(0xEE, b));
+        }
+    }
 }

@@ -56,18 +56,25 @@ public sealed class VmInventoryRepeatTests
             oneByOne.Observe(record, bytes, port, ports[port].Name);
         }
 
-        // The running box's path: frames through the capture buffer, segments observed by their own frame index.
+        // The running box's path: frames through the capture buffer, shown to the inventory a slice at a time by their
+        // own frame index, as the capture loop does (slices of 7 here, so that they straddle segments).
         var byIndex = new VmInventory(HypervisorFamilies.Default, TimeSpan.FromMinutes(5));
         using (var buffer = new VirtCapture.Pipeline.FrameBuffer(totalBytes: 1 << 20, segmentBytes: 8 * 1024, ports: 2, dropWhenFull: false, TimeSpan.FromHours(1)))
         {
+            buffer.AddObserver(byIndex, ports);
             ts = 1_764_000_000_000_000_000L;
+            var appended = 0;
             foreach (var (bytes, port) in frames)
             {
                 var record = new FrameRecord { TimestampNs = ts += 1000, CapturedLength = bytes.Length, WireLength = bytes.Length, Port = (ushort)port, Direction = FrameDirection.Inbound };
                 Assert.True(buffer.TryAppend(record, bytes, bytes.Length, 0, CancellationToken.None));
+                if (++appended % 7 == 0)
+                {
+                    buffer.ShowAppended();
+                }
+
                 while (buffer.Pending > 0 && buffer.Take(TimeSpan.Zero) is { } segment)
                 {
-                    byIndex.SegmentWritten(segment, ports);
                     buffer.Return(segment);
                 }
             }
@@ -75,7 +82,6 @@ public sealed class VmInventoryRepeatTests
             buffer.Complete();
             while (buffer.Take(TimeSpan.Zero) is { } segment)
             {
-                byIndex.SegmentWritten(segment, ports);
                 buffer.Return(segment);
             }
         }
