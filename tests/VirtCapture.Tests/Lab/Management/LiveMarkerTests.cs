@@ -8,7 +8,7 @@ namespace VirtCapture.Tests.Lab.Management;
 /// <summary>
 /// The page's graphs mark drops and link changes on their time axis from the live event stream's markers. The
 /// simulated board never drops and never loses link, so here the real thing happens in the lab: the firmware on
-/// AF_PACKET with a 4 MB buffer is frozen (SIGSTOP) while a flood fills it, and the host pulls port A's cable
+/// AF_PACKET with a 4 MB kernel ring is frozen (SIGSTOP) while a flood fills it, and the host pulls port A's cable
 /// (its end of the veth goes down).
 /// </summary>
 public sealed class LiveMarkerTests : IDisposable
@@ -25,7 +25,9 @@ public sealed class LiveMarkerTests : IDisposable
     public async Task Kernel_drops_and_a_pulled_cable_are_marked_on_the_live_stream_with_the_counts_the_box_reports()
     {
         // Monitor mode: nothing is forwarded to B, so port A's drops and cable are the only things to mark.
-        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:BufferMB=4", "--Management:LiveIntervalMs=250");
+        // A 4 MB kernel ring, which the frozen box cannot empty (300000 frames are over 40 MB in it): the lab's 64 MB
+        // ring would leave the drops to the buffer, and to a race between the thawed box and its writer.
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:RingMB=4", "--Capture:BufferMB=4", "--Management:LiveIntervalMs=250");
         firmware.WaitFor("Capture started");
 
         _lab.Send("host", Frame, 300, "2ms");
@@ -34,7 +36,7 @@ public sealed class LiveMarkerTests : IDisposable
         firmware.Signal("CONT");
         _lab.Send("host", Frame, 300, "2ms");
         var dropped = await SettledDrops();
-        Assert.True(dropped > 0, "the frozen box (4 MB buffer) dropped nothing of 300000 frames");
+        Assert.True(dropped > 0, "the frozen box (4 MB ring) dropped nothing of 300000 frames");
 
         Assert.Equal(0, _lab.Exec("host", "ip", "link", "set", "host0", "down").ExitCode);
         await WaitForLink(up: false);
