@@ -30,6 +30,8 @@ internal sealed class CaptureLoop
     private readonly Func<CapturePort, byte[]> _describe;
     private readonly FrameComments _annotations = new();
     private readonly long[] _pendingDrops;
+    // The indexes of a slice's frames the filter kept.
+    private readonly int[] _kept = new int[Slice];
     private readonly long[] _kernelDropsSeen;
     private readonly Action<byte[]> _appendEvent;
     private IFrameAnnotator[] _annotators = [];
@@ -153,14 +155,14 @@ internal sealed class CaptureLoop
             annotator.Annotate(batch, _source.Ports, annotations);
         }
 
+        // First the frames the filter keeps, counted per port; then the buffer encodes them in one loop of its own.
         var frames = batch.Frames;
         var acceptsAll = _filter.AcceptsAll;
-        var annotated = annotations.Count > 0;
-        var cancel = _control.Cancelled;
+        var kept = _kept;
+        var keptCount = 0;
         for (var i = 0; i < frames.Length; i++)
         {
             ref readonly var frame = ref frames[i];
-            var bytes = batch.Bytes(frame);
             var port = frame.Port;
             ref var stage = ref _stages[port];
             if (port >= _declared && !Declare(port))
@@ -170,7 +172,7 @@ internal sealed class CaptureLoop
                 continue;
             }
 
-            if (!acceptsAll && !_filter.Accepts(frame, bytes))
+            if (!acceptsAll && !_filter.Accepts(frame, batch.Bytes(frame)))
             {
                 stage.Filtered++;
                 continue;
@@ -178,27 +180,30 @@ internal sealed class CaptureLoop
 
             stage.Accepted++;
             stage.AcceptedBytes += frame.WireLength;
-            var comment = annotated ? annotations.Take(i) : default;
-            if (_buffer.TryAppend(frame, bytes, _slicer.SlicedLength(frame), _pendingDrops[port], cancel, comment))
+            kept[keptCount++] = i;
+            if (_frameLimit > 0 && ++_taken >= _frameLimit)
             {
-                _pendingDrops[port] = 0;
+                _limitReached = true;
+                _control.RequestStop();
+                break;
             }
-            else
+        }
+
+        var comments = annotations.Count > 0 ? annotations : null;
+        for (var done = 0; done < keptCount; done++)
+        {
+            done += _buffer.Append(batch, kept.AsSpan(done, keptCount - done), _slicer.Snaplen, _pendingDrops, comments, _control.Cancelled);
+            if (done < keptCount)
             {
-                stage.BufferDropped++;
+                // No room: this frame is dropped, counted, and reported on its port's next recorded frame.
+                var port = frames[kept[done]].Port;
+                _stages[port].BufferDropped++;
                 _pendingDrops[port]++;
                 if (!_bufferFullLogged)
                 {
                     _bufferFullLogged = true;
                     Log.BufferFull(_log);
                 }
-            }
-
-            if (_frameLimit > 0 && ++_taken >= _frameLimit)
-            {
-                _limitReached = true;
-                _control.RequestStop();
-                break;
             }
         }
 

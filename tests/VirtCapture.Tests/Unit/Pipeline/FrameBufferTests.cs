@@ -1,4 +1,5 @@
 using VirtCapture.Hal.Frames;
+using VirtCapture.Tests.Support;
 using VirtCapture.Pcapng;
 using VirtCapture.Pipeline;
 
@@ -16,7 +17,7 @@ public sealed class FrameBufferTests
         for (var i = 0; i < 300; i++)
         {
             var frame = new FrameRecord { TimestampNs = i, CapturedLength = 100, WireLength = 100, Port = (ushort)(i % 3 == 0 ? 1 : 0) };
-            Assert.True(buffer.TryAppend(frame, Bytes, 100, 0, CancellationToken.None) || i > 0, "the first frame always fits");
+            Assert.True(buffer.AppendOne(frame, Bytes) || i > 0, "the first frame always fits");
         }
 
         buffer.Complete();
@@ -57,7 +58,7 @@ public sealed class FrameBufferTests
         for (var i = 0; i < 200; i++)
         {
             var frame = new FrameRecord { TimestampNs = i, CapturedLength = 100, WireLength = 100 };
-            Assert.True(buffer.TryAppend(frame, Bytes, 100, 0, CancellationToken.None));
+            Assert.True(buffer.AppendOne(frame, Bytes));
             // Shown in uneven slices, some of which a new segment cuts in two; some frames are never shown by a slice
             // (the last ones, and those before a segment fills): publishing shows them.
             if (i % 11 == 10)
@@ -93,6 +94,58 @@ public sealed class FrameBufferTests
         }
     }
 
+    [Fact]
+    public void A_batch_carries_each_ports_pending_drops_and_each_frames_comment_on_the_right_block_across_segments()
+    {
+        // Segments of 1 KiB hold seven 100-byte frames: the batch of 40 straddles five of them.
+        using var buffer = new FrameBuffer(totalBytes: 64 * 1024, segmentBytes: 1024, ports: 2, dropWhenFull: false, TimeSpan.FromHours(1));
+        var data = new byte[40 * 100];
+        var records = new FrameRecord[40];
+        for (var i = 0; i < records.Length; i++)
+        {
+            data[i * 100] = (byte)i;
+            records[i] = new FrameRecord { TimestampNs = i, Offset = i * 100, CapturedLength = 100, WireLength = 1500, Port = (ushort)(i % 2), Direction = FrameDirection.Inbound };
+        }
+
+        var comments = new FrameComments();
+        comments.Add(9, "nine"u8.ToArray());
+        comments.Add(30, "thirty"u8.ToArray());
+        long[] pending = [3, 5];
+        // Every frame but the filtered 7 and 8; a snaplen of 64.
+        int[] kept = [.. Enumerable.Range(0, 40).Where(i => i is not (7 or 8))];
+        Assert.Equal(kept.Length, buffer.Append(new FrameBatch(data, records), kept, 64, pending, comments, CancellationToken.None));
+        Assert.Equal([0L, 0L], pending);
+
+        buffer.Complete();
+        var seen = new List<(int First, uint Port, long Drops, string? Comment, int Captured, int Wire)>();
+        while (buffer.Take(TimeSpan.Zero) is { } segment)
+        {
+            var reader = new PcapngBlockReader(segment.Blocks);
+            while (reader.TryRead(out var block))
+            {
+                Assert.True(block.IsPacket);
+                string? comment = null;
+                var options = block.PacketOptions;
+                while (options.TryRead(out var code, out var value))
+                {
+                    comment = code == 1 ? System.Text.Encoding.UTF8.GetString(value) : comment;
+                }
+
+                Assert.Equal(1u, block.PacketFlags);
+                seen.Add((block.PacketData[0], block.Interface, block.PacketDropCount, comment, block.CapturedLength, block.WireLength));
+            }
+
+            buffer.Return(segment);
+        }
+
+        Assert.Equal(kept, seen.Select(f => f.First));
+        Assert.All(seen, f => Assert.Equal((64, 1500), (f.Captured, f.Wire)));
+        Assert.All(seen, f => Assert.Equal(f.First % 2, (int)f.Port));
+        // Port 0's drops on its first frame (0), port 1's on its first (1); no other frame reports any.
+        Assert.Equal([(0, 3L), (1, 5L)], seen.Where(f => f.Drops != 0).Select(f => (f.First, f.Drops)));
+        Assert.Equal([(9, "nine"), (30, "thirty")], seen.Where(f => f.Comment is not null).Select(f => (f.First, f.Comment!)));
+    }
+
     private sealed class RecordingObserver : IBlockObserver
     {
         public List<long> Seen { get; } = [];
@@ -117,7 +170,7 @@ public sealed class FrameBufferTests
         for (var i = 0; i < 2000; i++)
         {
             var frame = new FrameRecord { TimestampNs = i, CapturedLength = 100, WireLength = 100 };
-            if (buffer.TryAppend(frame, Bytes, 100, 0, CancellationToken.None))
+            if (buffer.AppendOne(frame, Bytes))
             {
                 accepted++;
             }

@@ -1,4 +1,5 @@
 using VirtCapture.Hal.Frames;
+using VirtCapture.Tests.Support;
 using VirtCapture.Pcapng;
 using VirtCapture.Vm;
 
@@ -67,7 +68,7 @@ public sealed class VmInventoryRepeatTests
             foreach (var (bytes, port) in frames)
             {
                 var record = new FrameRecord { TimestampNs = ts += 1000, CapturedLength = bytes.Length, WireLength = bytes.Length, Port = (ushort)port, Direction = FrameDirection.Inbound };
-                Assert.True(buffer.TryAppend(record, bytes, bytes.Length, 0, CancellationToken.None));
+                Assert.True(buffer.AppendOne(record, bytes));
                 if (++appended % 7 == 0)
                 {
                     buffer.ShowAppended();
