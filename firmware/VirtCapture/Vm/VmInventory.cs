@@ -13,8 +13,16 @@ namespace VirtCapture.Vm;
 /// </summary>
 internal sealed class VmInventory : Pipeline.IBlockObserver
 {
+    /// <summary>
+    /// MACs (per port and VLAN) the inventory holds: a flood of random source MACs must not grow it without end. Past
+    /// it a new MAC's frames are only counted (<see cref="UntrackedFrames"/>); entries gone for twice the idle time are
+    /// dropped by the sweep once the inventory is three quarters full, which makes room again.
+    /// </summary>
+    public const int MaxEntries = 16384;
+
     private const int MaxAddresses = 8;
     private const int MaxEvents = 1000;
+    private long _untrackedFrames;
     private readonly HypervisorFamilies _families;
     private readonly long _idleNs;
     private readonly Dictionary<ulong, Entry> _entries = [];
@@ -318,6 +326,12 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
         var bytes = record.WireLength;
         {
             var source = Get(eth.Source, port, portName, eth.Vlan, ts);
+            if (source is null)
+            {
+                _untrackedFrames++;
+                return;
+            }
+
             source.FramesSent++;
             source.BytesSent += bytes;
             source.LastSeen = Math.Max(source.LastSeen, ts);
@@ -376,7 +390,45 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
                     Raise(new VmEvent(FromNs(nowNs), "gone", entry.MacText, entry.Family, entry.PortName, entry.Vlan, $"VM {entry.MacText} ({entry.Family}) gone from port {entry.PortName}{Vlan(entry.Vlan)}: not seen for {_idleNs / 1_000_000_000} s"));
                 }
             }
+
+            if (_entries.Count >= MaxEntries / 4 * 3)
+            {
+                Forget(nowNs);
+            }
         }
+    }
+
+    /// <summary>Frames of MACs the full inventory could not take.</summary>
+    public long UntrackedFrames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _untrackedFrames;
+            }
+        }
+    }
+
+    // Drops the entries reported gone at least an idle time ago (silent for twice the idle time), and every shortcut
+    // that could still point at one.
+    private void Forget(long nowNs)
+    {
+        FlushDestinationRun();
+        foreach (var entry in _entries.Values.Where(e => e.Gone && nowNs - e.LastSeen >= 2 * _idleNs).ToList())
+        {
+            _entries.Remove(entry.Key);
+            if (_byMacAndVlan.GetValueOrDefault(entry.AnyPortKey) == entry)
+            {
+                _byMacAndVlan.Remove(entry.AnyPortKey);
+            }
+        }
+
+        _lastKey = ulong.MaxValue;
+        _lastEntry = null;
+        _repeat.Valid = false;
+        _destinationKey = ulong.MaxValue;
+        _destination = null;
     }
 
     /// <summary>The inventory, busiest first.</summary>
@@ -426,7 +478,7 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
         _runBytes = 0;
     }
 
-    private Entry Get(ReadOnlySpan<byte> mac, int port, string portName, int vlan, long ts)
+    private Entry? Get(ReadOnlySpan<byte> mac, int port, string portName, int vlan, long ts)
     {
         var key = Key(Mac.Key(mac), port, vlan);
         // Traffic comes in runs from one talker: the last entry saves the lookup for most frames.
@@ -437,7 +489,15 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
 
         if (!_entries.TryGetValue(key, out var entry))
         {
-            entry = new Entry(Mac.Format(mac), _families.Of(mac), port, vlan, ts) { PortName = portName };
+            if (_entries.Count >= MaxEntries)
+            {
+                // Full: the frame is counted as untracked, and nothing may stand for this MAC in the shortcuts.
+                _lastKey = ulong.MaxValue;
+                _lastEntry = null;
+                return null;
+            }
+
+            entry = new Entry(Mac.Format(mac), _families.Of(mac), port, vlan, ts) { PortName = portName, Key = key, AnyPortKey = Key(Mac.Key(mac), 0, vlan) };
             FlushDestinationRun();
             var anyPort = Key(Mac.Key(mac), 0, vlan);
             if (anyPort == _destinationKey)
@@ -535,6 +595,12 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
     private sealed class Entry(string mac, string family, int port, int vlan, long first)
     {
         public string MacText { get; } = mac;
+
+        /// <summary>Its key in the entries (MAC, port, VLAN).</summary>
+        public ulong Key { get; init; }
+
+        /// <summary>Its key as a destination (MAC and VLAN, any port).</summary>
+        public ulong AnyPortKey { get; init; }
 
         public string Family { get; } = family;
 
