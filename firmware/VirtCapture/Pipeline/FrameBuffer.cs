@@ -169,14 +169,9 @@ internal sealed class FrameBuffer : IDisposable
     /// <summary>Capture thread: appends a whole prepared block (an event comment, or an interface declared late).</summary>
     public bool TryAppendBlock(ReadOnlySpan<byte> block, CancellationToken cancel, bool declaresInterface = false)
     {
-        var segment = _current;
-        if (segment is null || segment.Remaining < block.Length)
+        if (Room(block.Length, cancel) is not { } segment)
         {
-            segment = NextSegment(cancel);
-            if (segment is null)
-            {
-                return false;
-            }
+            return false;
         }
 
         block.CopyTo(segment.Data[segment.Length..]);

@@ -94,8 +94,10 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
     }
 
     /// <summary>
-    /// The flood's path: how many of the blocks at <paramref name="offsets"/>, from the first, repeat the previous
-    /// frame's header (<see cref="IsRepeat"/>'s test, with the key in registers), added to <paramref name="run"/>.
+    /// How many of the blocks at <paramref name="offsets"/>, from the first, repeat the previous frame's header, added
+    /// to <paramref name="run"/>. A frame with the same MACs, tag, port and IP source as the previous one (a bulk
+    /// transfer, a flood) changes only counters: it is recognised by a few comparisons, the key in registers, instead of
+    /// being decoded again. ARP, RARP and ICMPv6 frames never take this path, so no announcement or address is missed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CountRepeats(ref RepeatRun run, ReadOnlySpan<byte> blocks, ReadOnlySpan<int> offsets)
@@ -157,7 +159,7 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
 
     /// <summary>
     /// Takes every frame of a run of enhanced packet blocks (a written buffer segment), under one lock. The blocks are
-    /// walked in place; a frame that repeats the previous one's header (see <see cref="IsRepeat"/>) only adds to a
+    /// walked in place; a frame that repeats the previous one's header (see <see cref="CountRepeats"/>) only adds to a
     /// run, counted into the entries once when the run ends.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -171,7 +173,7 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
             var at = 0;
             while (reader.TryRead(out var block))
             {
-                if (block.IsPacket)
+                if (block.IsPacket && CountRepeats(ref run, blocks, new ReadOnlySpan<int>(in at)) == 0)
                 {
                     ObservePacket(ref run, blocks, at, names);
                 }
@@ -206,35 +208,13 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
         }
 
         var frame = blocks.Slice(at + 28, (int)BinaryPrimitives.ReadUInt32LittleEndian(header[20..]));
-        if (IsRepeat((int)port, frame))
-        {
-            run.Frames++;
-            run.Bytes += BinaryPrimitives.ReadUInt32LittleEndian(header[24..]);
-            run.LatestNs = Math.Max(run.LatestNs, ((long)BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(header[16..]));
-            return;
-        }
-
+        // The caller has asked CountRepeats first: this frame does not repeat the one before.
         CountRun(ref run);
         var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         var record = Pcapng.EnhancedPacketReader.ToFrame(new PcapngBlock(blocks.Slice(at, length), bigEndian: false));
         ObserveLocked(record, frame, record.Port, names[record.Port]);
         RememberRepeatable(record, frame);
     }
-
-    /// <summary>
-    /// A frame with the same MACs, tag, port and IP source as the previous one (a bulk transfer, a flood) changes only
-    /// counters: it is recognised with two comparisons instead of being decoded again. ARP, RARP and ICMPv6 frames
-    /// never take this path, so no announcement and no address is missed.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsRepeat(int port, ReadOnlySpan<byte> frame) =>
-        _repeat.Valid && port == _repeat.Port && frame.Length >= _repeat.SourceAt + _repeat.SourceLength
-        && BinaryPrimitives.ReadUInt64LittleEndian(frame) == _repeat.Head
-        && BinaryPrimitives.ReadUInt64LittleEndian(frame[8..]) == _repeat.Tail
-        && BinaryPrimitives.ReadUInt16LittleEndian(frame[(_repeat.SourceAt - _repeat.TypeBack)..]) == _repeat.Type
-        && BinaryPrimitives.ReadUInt32LittleEndian(frame[_repeat.SourceAt..]) == _repeat.SourceHead
-        && (_repeat.SourceLength == 4 || frame.Slice(_repeat.SourceAt + 4, 12).SequenceEqual(_repeat.SourceTail))
-        && _lastEntry is not null;
 
     /// <summary>Counts a run of repeated frames into the entries of the frame they repeat.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -647,7 +627,7 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
         public long LatestNs;
     }
 
-    /// <summary>What identifies the previous frame for <see cref="IsRepeat"/>.</summary>
+    /// <summary>What identifies the previous frame for <see cref="CountRepeats"/>.</summary>
     private sealed class RepeatKey
     {
         public bool Valid { get; set; }
