@@ -155,7 +155,8 @@ internal sealed class CaptureLoop
             annotator.Annotate(batch, _source.Ports, annotations);
         }
 
-        // First the frames the filter keeps, counted per port; then the buffer encodes them in one loop of its own.
+        // First the frames the filter keeps, counted per port; then the buffer encodes them in one loop of its own (a port
+        // found while capturing is declared in between, after the frames kept before its first).
         var frames = batch.Frames;
         var acceptsAll = _filter.AcceptsAll;
         var kept = _kept;
@@ -165,7 +166,7 @@ internal sealed class CaptureLoop
             ref readonly var frame = ref frames[i];
             var port = frame.Port;
             ref var stage = ref _stages[port];
-            if (port >= _declared && !Declare(port))
+            if (port >= _declared && !DeclareAfter(batch, ref keptCount, port))
             {
                 stage.BufferDropped++;
                 _pendingDrops[port]++;
@@ -189,14 +190,30 @@ internal sealed class CaptureLoop
             }
         }
 
-        var comments = annotations.Count > 0 ? annotations : null;
+        AppendKept(batch, keptCount);
+        _buffer.ShowAppended();
+    }
+
+    // The frames the filter kept so far go to the buffer; then the port is declared: its interface block stands right
+    // before its first frame, after the frames of other ports that came first (as readers of a late session expect).
+    private bool DeclareAfter(FrameBatch batch, ref int keptCount, int port)
+    {
+        AppendKept(batch, keptCount);
+        keptCount = 0;
+        return Declare(port);
+    }
+
+    // Encodes the kept frames; a frame that finds no room is dropped, counted, and reported on its port's next frame.
+    private void AppendKept(FrameBatch batch, int keptCount)
+    {
+        var kept = _kept;
+        var comments = _annotations.Count > 0 ? _annotations : null;
         for (var done = 0; done < keptCount; done++)
         {
             done += _buffer.Append(batch, kept.AsSpan(done, keptCount - done), _slicer.Snaplen, _pendingDrops, comments, _control.Cancelled);
             if (done < keptCount)
             {
-                // No room: this frame is dropped, counted, and reported on its port's next recorded frame.
-                var port = frames[kept[done]].Port;
+                var port = batch.Frames[kept[done]].Port;
                 _stages[port].BufferDropped++;
                 _pendingDrops[port]++;
                 if (!_bufferFullLogged)
@@ -206,8 +223,6 @@ internal sealed class CaptureLoop
                 }
             }
         }
-
-        _buffer.ShowAppended();
     }
 
     private void Drain()
