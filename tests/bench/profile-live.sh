@@ -40,7 +40,10 @@ until grep -q "$ready" "$out/log" 2>/dev/null; do sleep 0.2; done
 sleep 1
 pid=$(cat "$out/pid")
 ticks() { awk '{print $14, $15}' "/proc/$pid/stat"; }
+# Context switches of each thread: a wakeup costs both sides (the waker's try_to_wake_up, the sleeper's schedule).
+switches() { for t in /proc/$pid/task/*; do printf '%s %s\n' "$(cat "$t/comm" | tr ' ' _)" "$(awk '/^voluntary_ctxt/ {v = $2} /nonvoluntary_ctxt/ {n = $2} END {print v, n}' "$t/status")"; done | sort; }
 read -r u0 s0 < <(ticks)
+switches > "$out/switches0"
 perf record -F 2999 -g -p "$pid" -o "$out/perf.data" >"$out/perf.log" 2>&1 &
 perf_pid=$!
 sleep 1
@@ -48,9 +51,12 @@ ip netns exec "$lab-host" trafgen --dev host0 --conf hardware/lab/traffic/flood6
 sleep 2
 kill -TERM "$perf_pid"; wait "$perf_pid" || true
 read -r u1 s1 < <(ticks)
+switches > "$out/switches1"
 kill -TERM "$pid"
 echo "$WHAT during the flood of $FRAMES frames (perf attached): user $((u1 - u0)) ticks, system $((s1 - s0)) ticks ($(getconf CLK_TCK)/s)"
 report() { perf report -i "$out/perf.data" --no-children --stdio -g none "$@" 2>/dev/null | grep '%' | grep -v '^#'; }
+echo "-- context switches during the flood, by thread"
+join "$out/switches0" "$out/switches1" | awk '$4 + $5 > $2 + $3 {printf "    %-16s %6d waits %6d preempted\n", $1, $4 - $2, $5 - $3}'
 echo "-- by thread"; report --sort comm | head -8
 echo "-- by library"; report --sort dso | head -10
 echo "-- by function"; report --sort sym | head -30 | cut -c1-160

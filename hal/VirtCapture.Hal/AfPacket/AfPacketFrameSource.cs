@@ -34,8 +34,10 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
     private readonly int[] _pollPorts;
     private readonly long _windowNs;
     private readonly PortStateTracker? _state;
-    // While frames flow, the thread naps this long between looks at the rings instead of calling poll (WaitForBlocks).
-    private readonly int _napMs;
+    private readonly long _ringBytesPerPort;
+    // While frames flow, the thread naps this long between looks at the rings instead of calling poll (WaitForBlocks);
+    // set again when a link comes up, at its speed.
+    private int _napMs;
     private bool _flowing;
 
     /// <summary>Opens every port.</summary>
@@ -52,9 +54,6 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ringMegabytesPerPort * ports.Count, 2000);
         var count = ports.Count;
         _windowNs = (long)(reorderWindow ?? TimeSpan.FromMilliseconds(50)).TotalNanoseconds;
-        // A block's timeout, so that every frame that came during a nap is in a retired block after it; shorter for a
-        // small ring, which must hold a nap's traffic (at 10 Gb/s of 64-byte frames, 1.4 MB a millisecond).
-        _napMs = Math.Clamp(ringMegabytesPerPort / 2, 1, BlockTimeoutMs);
         _ports = new AfPacketPort[count];
         _heads = new long[count];
         _cursor = new byte*[count];
@@ -88,6 +87,8 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
             Ports = ports.Select((p, i) => new CapturePort(p.Name, $"port {p.Name} ({p.Interface}); timestamps: {_ports[i].Clock}", CapturePort.Ethernet)).ToArray();
             // PACKET_STATISTICS resets on every read: each read is the increment.
             _state = new PortStateTracker(ports.Select(p => p.Interface).ToArray(), p => _ports[p].ReadStatistics());
+            _ringBytesPerPort = (long)BlockSize * blocksPerPort;
+            _napMs = NapMilliseconds();
         }
         catch
         {
@@ -376,7 +377,22 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
             }
         }
 
-        _state!.RefreshIfDue();
+        if (_state!.RefreshIfDue())
+        {
+            _napMs = NapMilliseconds();
+        }
+    }
+
+    // The fastest link fills its ring first; a link that comes up (or changes speed) changes the nap.
+    private int NapMilliseconds()
+    {
+        var fastest = 0;
+        for (var p = 0; p < _ports.Length; p++)
+        {
+            fastest = Math.Max(fastest, _state!.Link(p).SpeedMbps);
+        }
+
+        return RingNap.Milliseconds(_ringBytesPerPort, fastest);
     }
 
     // A retired block waits at the next place of one of the ports being waited for.

@@ -30,12 +30,13 @@ internal sealed class PortStateTracker : IDisposable
     }
 
     /// <summary>Capture thread: refreshes counters and links when the interval has passed.</summary>
-    public void RefreshIfDue()
+    /// <returns>True when it refreshed them.</returns>
+    public bool RefreshIfDue()
     {
         var now = Stopwatch.GetTimestamp();
         if (now - _lastRefresh < RefreshTicks)
         {
-            return;
+            return false;
         }
 
         _lastRefresh = now;
@@ -48,6 +49,8 @@ internal sealed class PortStateTracker : IDisposable
                 _states[p] = _links[p].State;
             }
         }
+
+        return true;
     }
 
     /// <summary>A port's counters, read now.</summary>
