@@ -19,4 +19,5 @@ public sealed record StatusResponse(
     CapacityAdvice Capacity,
     long UptimeSeconds,
     string? Version,
+    VmInventoryStatus Vms,
     CollectorStatus? Collector = null);

@@ -21,6 +21,7 @@ internal static class StatusEndpoints
         var now = capture.Snapshot();
         var ports = PortStatuses.Of(now);
         var files = catalog.List();
+        var inventory = vms.Inventory.Snapshot();
         var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, files.Sum(f => f.Size), capture.Protection.Names, now.RingStopped);
         return Results.Ok(new StatusResponse(
             now.Activity.ToString().ToLowerInvariant(),
@@ -35,16 +36,16 @@ internal static class StatusEndpoints
             storage,
             panel.Leds,
             panel.Board.Name,
-            Capacity(capture, vms, vmOptions.Value, now, files),
+            Capacity(capture, inventory, vmOptions.Value, now, files),
             (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
             typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
+            new VmInventoryStatus(inventory.Count, Vm.VmInventory.MaxEntries, vms.Inventory.UntrackedFrames),
             now.Collector));
     }
 
-    private static Vm.CapacityAdvice Capacity(CaptureService capture, Vm.VmObserver vms, Vm.VmOptions options, BoxSnapshot now, IReadOnlyList<CaptureFileSummary> files)
+    private static Vm.CapacityAdvice Capacity(CaptureService capture, IReadOnlyList<Vm.VmView> inventory, Vm.VmOptions options, BoxSnapshot now, IReadOnlyList<CaptureFileSummary> files)
     {
         var (free, total) = (now.DiskFree, now.DiskTotal);
-        var inventory = vms.Inventory.Snapshot();
         var fps = inventory.Where(v => !v.Gone).Sum(v => v.FramesPerSecond);
         var bytesPerSecond = inventory.Where(v => !v.Gone).Sum(v => v.BytesPerSecond);
         var floor = (long)(total * capture.Storage.MinFreePercent / 100);

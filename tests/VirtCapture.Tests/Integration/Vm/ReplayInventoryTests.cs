@@ -50,6 +50,56 @@ public sealed class ReplayInventoryTests
         firmware.Stop();
     }
 
+    [Fact]
+    public async Task A_flood_of_new_MACs_shows_in_the_status_as_a_full_inventory_and_untracked_frames()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.File("flood.pcap");
+        const int Flood = VirtCapture.Vm.VmInventory.MaxEntries + 500;
+        using (var pcap = new VirtCapture.Format.Pcap.ClassicPcapWriter(file))
+        {
+            for (var i = 0; i < Flood; i++)
+            {
+                var mac = $"02:00:00:{(i >> 16) & 0xff:x2}:{(i >> 8) & 0xff:x2}:{i & 0xff:x2}";
+                pcap.Write(TrafficFile.Epoch + (i * 1000L), VmTrafficFile.Udp4(mac, VmTrafficFile.Router, 0, "10.0.0.2", "10.0.0.1"));
+            }
+        }
+
+        var port = FreePort();
+        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
+        {
+            ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("config"),
+            ["Capture__Backend"] = "Replay",
+            ["Capture__ReplayFile"] = file,
+            ["Storage__Directory"] = dir.File("captures"),
+            ["Storage__MinFreePercent"] = "0",
+            ["Vm__IdleSeconds"] = "3600",
+            ["Management__Urls"] = $"http://127.0.0.1:{port}",
+            ["Management__TokenFile"] = dir.File("token"),
+        });
+        firmware.WaitFor("Capture started");
+        firmware.WaitFor("Application started");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(dir.File("token")).Trim());
+        JsonElement vms = default;
+        for (var i = 0; i < 100; i++)
+        {
+            using var status = JsonDocument.Parse(await client.GetStringAsync("/api/status"));
+            vms = status.RootElement.GetProperty("vms").Clone();
+            if (vms.GetProperty("untrackedFrames").GetInt64() == 500)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(VirtCapture.Vm.VmInventory.MaxEntries, vms.GetProperty("tracked").GetInt32());
+        Assert.Equal(VirtCapture.Vm.VmInventory.MaxEntries, vms.GetProperty("limit").GetInt32());
+        Assert.Equal(500, vms.GetProperty("untrackedFrames").GetInt64());
+        firmware.Stop();
+    }
+
     private static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
