@@ -2,9 +2,9 @@
 # make profile-live: where the firmware's CPU goes during bench-live's flood. perf records the capture process (or
 # tcpdump, WHAT=tcpdump) while trafgen sends FRAMES 64-byte frames into the lab's a0; prints the share of each thread,
 # library and function, and each thread's context switches. make profile-live profiles the box's AOT build with its
-# symbols (make publish-prof). Given the JIT build (VIRTCAPTURE_BIN=build/virtcapture), the runtime writes /tmp/perf-
-# PID.map so perf can name JIT-compiled methods, and ReadyToRun code is switched off (DOTNET_ReadyToRun=0) so that
-# every method has a name.
+# symbols (make publish-prof). Given the JIT build (VIRTCAPTURE_BIN=build/virtcapture), the runtime writes
+# /tmp/perf-PID.map so perf can name JIT-compiled methods, and ReadyToRun code is switched off (DOTNET_ReadyToRun=0)
+# so that every method has a name.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WHAT=${WHAT:-virtcapture}
