@@ -110,7 +110,7 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
     public BatchResult ReadBatch(out FrameBatch batch, TimeSpan timeout)
     {
         ReleaseConsumedBlocks();
-        _state!.RefreshIfDue();
+        RefreshLinks();
         var count = LiveBatchLoop.Run(this, timeout);
         batch = count > 0 ? new FrameBatch(new ReadOnlySpan<byte>(_base, (int)_regionBytes), _frames.AsSpan(0, count)) : default;
         return count > 0 ? BatchResult.Frames : BatchResult.Timeout;
@@ -377,13 +377,19 @@ public sealed unsafe class AfPacketFrameSource : IFrameSource, ILiveRing
             }
         }
 
+        RefreshLinks();
+    }
+
+    // Counters and links, ten times a second; a link that came up (or changed speed) changes the nap.
+    private void RefreshLinks()
+    {
         if (_state!.RefreshIfDue())
         {
             _napMs = NapMilliseconds();
         }
     }
 
-    // The fastest link fills its ring first; a link that comes up (or changes speed) changes the nap.
+    // The fastest link fills its ring first.
     private int NapMilliseconds()
     {
         var fastest = 0;
