@@ -12,22 +12,8 @@ public sealed class ReplayInventoryTests
     {
         using var dir = new TempDirectory();
         var file = VmTrafficFile.Write(dir.File("vms.pcap"));
-        var port = FreePort();
-        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
-        {
-            ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("config"),
-            ["Capture__Backend"] = "Replay",
-            ["Capture__ReplayFile"] = file,
-            ["Storage__Directory"] = dir.File("captures"),
-            ["Storage__MinFreePercent"] = "0",
-            ["Vm__IdleSeconds"] = "2",
-            ["Management__Urls"] = $"http://127.0.0.1:{port}",
-            ["Management__TokenFile"] = dir.File("token"),
-        });
-        firmware.WaitFor("Capture started");
-        firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(dir.File("token")).Trim());
+        using var firmware = StartReplay(dir, file, idleSeconds: 2, out var client);
+        using var _ = client;
         string vms = "[]";
         for (var i = 0; i < 50 && vms == "[]"; i++)
         {
@@ -65,22 +51,8 @@ public sealed class ReplayInventoryTests
             }
         }
 
-        var port = FreePort();
-        using var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
-        {
-            ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("config"),
-            ["Capture__Backend"] = "Replay",
-            ["Capture__ReplayFile"] = file,
-            ["Storage__Directory"] = dir.File("captures"),
-            ["Storage__MinFreePercent"] = "0",
-            ["Vm__IdleSeconds"] = "3600",
-            ["Management__Urls"] = $"http://127.0.0.1:{port}",
-            ["Management__TokenFile"] = dir.File("token"),
-        });
-        firmware.WaitFor("Capture started");
-        firmware.WaitFor("Application started");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(dir.File("token")).Trim());
+        using var firmware = StartReplay(dir, file, idleSeconds: 3600, out var client);
+        using var _ = client;
         JsonElement vms = default;
         for (var i = 0; i < 100; i++)
         {
@@ -100,12 +72,34 @@ public sealed class ReplayInventoryTests
         firmware.Stop();
     }
 
-    private static int FreePort()
+    // The box replaying file, its API on a free port; client carries the box's token.
+    private static FirmwareProcess StartReplay(TempDirectory dir, string file, int idleSeconds, out HttpClient client)
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        var url = FreePort.HttpUrl();
+        var firmware = new FirmwareProcess(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
+        {
+            ["VIRTCAPTURE_CONFIG_DIR"] = dir.File("config"),
+            ["Capture__Backend"] = "Replay",
+            ["Capture__ReplayFile"] = file,
+            ["Storage__Directory"] = dir.File("captures"),
+            ["Storage__MinFreePercent"] = "0",
+            ["Vm__IdleSeconds"] = idleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Management__Urls"] = url,
+            ["Management__TokenFile"] = dir.File("token"),
+        });
+        try
+        {
+            firmware.WaitFor("Capture started");
+            firmware.WaitFor("Application started"); // Kestrel listens only after the hosted services started
+        }
+        catch
+        {
+            firmware.Dispose();
+            throw;
+        }
+
+        client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(dir.File("token")).Trim());
+        return firmware;
     }
 }
