@@ -85,21 +85,32 @@ public static class PcapngBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CompletePlainEnhancedPacket(Span<byte> block, int iface, long timestampNs, int captured, int wireLength, uint flags)
     {
-        if (block.Length != PlainEnhancedPacketLength(captured, flags))
+        if (block.Length != PlainEnhancedPacketLength(captured, flags) || !BitConverter.IsLittleEndian)
         {
             throw new ArgumentException($"a block of {block.Length} bytes for {captured} captured bytes", nameof(block));
         }
 
-        ref var b = ref WriteEnhancedHeader(block, iface, timestampNs, captured, wireLength);
+        CompletePlainEnhancedPacketUnchecked(ref MemoryMarshal.GetReference(block), block.Length, iface, timestampNs, captured, wireLength, flags);
+    }
+
+    /// <summary>
+    /// <see cref="CompletePlainEnhancedPacket"/> for a caller that has already checked that the
+    /// <paramref name="length"/> bytes at <paramref name="block"/> are its own and that <paramref name="length"/> is
+    /// <see cref="PlainEnhancedPacketLength"/>: the capture buffer's loop, which checks its room once per frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CompletePlainEnhancedPacketUnchecked(ref byte block, int length, int iface, long timestampNs, int captured, int wireLength, uint flags)
+    {
+        WriteEnhancedHeaderUnchecked(ref block, length, iface, timestampNs, captured, wireLength);
         var pos = 28 + Align4(captured);
         if (flags != 0)
         {
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos), 2u | (4u << 16));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 4), flags);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, pos + 8), 0u);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, pos), 2u | (4u << 16));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, pos + 4), flags);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, pos + 8), 0u);
         }
 
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, block.Length - 4), (uint)block.Length);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref block, length - 4), (uint)length);
     }
 
     /// <summary>
@@ -158,9 +169,16 @@ public static class PcapngBlocks
         }
 
         ref var b = ref MemoryMarshal.GetReference(block);
+        WriteEnhancedHeaderUnchecked(ref b, block.Length, iface, timestampNs, captured, wireLength);
+        return ref b;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteEnhancedHeaderUnchecked(ref byte b, int length, int iface, long timestampNs, int captured, int wireLength)
+    {
         var ts = (ulong)timestampNs;
         Unsafe.WriteUnaligned(ref b, EnhancedPacketType);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 4), (uint)block.Length);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 4), (uint)length);
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 8), (uint)iface);
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 12), (uint)(ts >> 32));
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 16), (uint)ts);
@@ -168,7 +186,6 @@ public static class PcapngBlocks
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 24), (uint)wireLength);
         // At most three pad bytes: a zero uint written over them (the options or trailer overwrite the rest).
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, 28 + captured), 0u);
-        return ref b;
     }
 
     /// <summary>Fills <paramref name="block"/> (at least <see cref="MinimumPadding"/> bytes, a multiple of 4) with one padding block of zeros.</summary>

@@ -314,7 +314,7 @@ internal sealed class CaptureService : IHostedService, IDisposable
     {
         var session = _session;
         var pipeline = session?.Pipeline;
-        var ports = pipeline is null ? [] : pipeline.Counters().Select((c, p) => new PortSnapshot(c, pipeline.Ports[p].Description, pipeline.Link(p))).ToArray();
+        var ports = pipeline is null ? [] : Ports(pipeline);
         var (free, total) = Disk();
 
         return new BoxSnapshot(
@@ -330,6 +330,19 @@ internal sealed class CaptureService : IHostedService, IDisposable
             free,
             total,
             _mirror is { } mirror && session is not null ? Collector(mirror) : null);
+    }
+
+    // The panel takes a snapshot eight times a second: a loop, not a query.
+    private static PortSnapshot[] Ports(CapturePipeline pipeline)
+    {
+        var counters = pipeline.Counters();
+        var ports = new PortSnapshot[counters.Count];
+        for (var p = 0; p < ports.Length; p++)
+        {
+            ports[p] = new PortSnapshot(counters[p], pipeline.Ports[p].Description, pipeline.Link(p));
+        }
+
+        return ports;
     }
 
     // Counted by the capture thread, read here: 64-bit reads, each counter exact, the set not one instant.

@@ -19,6 +19,8 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     // activity flicker at 8 Hz), and the box wakes no more often than the LEDs need.
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(125);
     private static readonly TimeSpan DropHold = TimeSpan.FromSeconds(10);
+    // Looked up once: the render runs eight times a second for as long as the box is on.
+    private static readonly Led[] AllLeds = Enum.GetValues<Led>();
 
     private readonly CaptureService _capture;
     private readonly PanelOptions _options;
@@ -27,11 +29,13 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     private readonly ILogger<FrontPanel> _log;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly long _startTimestamp;
-    private readonly bool[] _lit = new bool[Enum.GetValues<Led>().Length];
+    private readonly bool[] _lit = new bool[AllLeds.Length];
     private GpioController? _gpio;
     private BoardDefinition? _board;
     private GpioButton? _startStop;
     private GpioButton? _mark;
+    // Each LED's GPIO line, indexed by Led.
+    private BoardLine[] _lines = [];
     private ITimer? _timer;
     private readonly PanelLogThrottle _logThrottle = new(TimeSpan.FromSeconds(2));
     private LedPattern[] _patterns = [];
@@ -71,9 +75,9 @@ internal sealed class FrontPanel : IHostedService, IDisposable
     {
         _board = BoardDefinition.Load(_options.Board);
         _gpio = new GpioController(_driver);
-        foreach (var led in Enum.GetValues<Led>())
+        _lines = [.. AllLeds.Select(led => _board.Leds[BoardDefinition.NameOf(led)])];
+        foreach (var line in _lines)
         {
-            var line = _board.Leds[BoardDefinition.NameOf(led)];
             _gpio.OpenPin(line.Line, PinMode.Output, line.ActiveLow ? PinValue.High : PinValue.Low);
         }
 
@@ -241,17 +245,16 @@ internal sealed class FrontPanel : IHostedService, IDisposable
 
         var patterns = LedRules.Derive(Snapshot());
         var gpio = _gpio!;
-        var board = _board!;
         var elapsed = (long)_time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
         _flicker++;
-        foreach (var led in Enum.GetValues<Led>())
+        for (var led = 0; led < _lines.Length; led++)
         {
-            var lit = LedRules.IsLit(patterns[(int)led], elapsed, (_flicker + (int)led) % 3 != 0);
-            if (lit != _lit[(int)led] || _patterns.Length == 0)
+            var lit = LedRules.IsLit(patterns[led], elapsed, (_flicker + led) % 3 != 0);
+            if (lit != _lit[led] || _patterns.Length == 0)
             {
-                var line = board.Leds[BoardDefinition.NameOf(led)];
+                var line = _lines[led];
                 gpio.Write(line.Line, lit ^ line.ActiveLow ? PinValue.High : PinValue.Low);
-                _lit[(int)led] = lit;
+                _lit[led] = lit;
             }
         }
 
@@ -264,12 +267,12 @@ internal sealed class FrontPanel : IHostedService, IDisposable
 
         if (_logThrottle.ShouldLog(elapsed, changed))
         {
-            Log.Panel(_log, string.Join(' ', Enum.GetValues<Led>().Select(l => $"{BoardDefinition.NameOf(l)}={Name(_patterns[(int)l])}")));
+            Log.Panel(_log, string.Join(' ', AllLeds.Select(l => $"{BoardDefinition.NameOf(l)}={Name(_patterns[(int)l])}")));
         }
     }
 
     private static Dictionary<string, string> Describe(LedPattern[] patterns) =>
-        Enum.GetValues<Led>().ToDictionary(BoardDefinition.NameOf, led => patterns.Length > (int)led ? patterns[(int)led].ToString() : "Off", StringComparer.Ordinal);
+        AllLeds.ToDictionary(BoardDefinition.NameOf, led => patterns.Length > (int)led ? patterns[(int)led].ToString() : "Off", StringComparer.Ordinal);
 
     private static string Name(LedPattern pattern) => pattern switch
     {

@@ -9,11 +9,13 @@ public static class LedRules
     /// <summary>STORAGE lights from this share of the disk used.</summary>
     public const double StorageWarnPercent = 90;
 
+    private static readonly int LedCount = Enum.GetValues<Led>().Length;
+
     /// <summary>The pattern of every LED, indexed by <see cref="Led"/>.</summary>
     public static LedPattern[] Derive(PanelState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var leds = new LedPattern[Enum.GetValues<Led>().Length];
+        var leds = new LedPattern[LedCount];
         leds[(int)Led.Power] = !state.Ready ? LedPattern.FastBlink : state.SafeToUnplug ? LedPattern.SlowBlink : LedPattern.Steady;
         leds[(int)Led.Capture] = state.Capture switch
         {

@@ -30,7 +30,13 @@ internal sealed class FrameComments
     }
 
     /// <summary>The comment of frame <paramref name="index"/>, or empty; indexes must be asked in increasing order.</summary>
-    public ReadOnlySpan<byte> Take(int index)
+    public ReadOnlySpan<byte> Take(int index) => NextAtOrAfter(index) == index ? _texts[_taken] : default;
+
+    /// <summary>
+    /// The index of the first commented frame at or after <paramref name="index"/> (int.MaxValue if none): the buffer
+    /// encodes the frames before it without looking for comments. Indexes are asked in increasing order.
+    /// </summary>
+    public int NextAtOrAfter(int index)
     {
         if (!_sorted)
         {
@@ -46,7 +52,7 @@ internal sealed class FrameComments
             _taken++;
         }
 
-        return _taken < Count && _indexes[_taken] == index ? _texts[_taken] : default;
+        return _taken < Count ? _indexes[_taken] : int.MaxValue;
     }
 
     /// <summary>Forgets every comment, for the next batch.</summary>
