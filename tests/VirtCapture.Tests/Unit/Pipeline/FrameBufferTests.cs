@@ -184,4 +184,33 @@ public sealed class FrameBufferTests
         // What it holds is what its segments hold: 132-byte blocks (32 of header and trailer, 100 of frame).
         Assert.InRange(accepted, 1, buffer.SegmentCount * (16 * 1024 / 132));
     }
+
+    [Fact]
+    public void A_frame_no_segment_can_hold_or_one_outside_its_batch_is_refused_with_its_size_instead_of_looping()
+    {
+        using var buffer = new FrameBuffer(totalBytes: 16 * 1024, segmentBytes: 1024, ports: 1, dropWhenFull: false, TimeSpan.FromHours(1));
+        var big = new FrameRecord { CapturedLength = 2000, WireLength = 2000 };
+        var tooBig = Assert.Throws<ArgumentException>(() => buffer.Append(new FrameBatch(new byte[2000], [big]), [0], Slicer.MaxSnaplen, new long[1], null, CancellationToken.None));
+        Assert.Contains("2000 bytes", tooBig.Message, StringComparison.Ordinal);
+        Assert.Contains("1024 bytes", tooBig.Message, StringComparison.Ordinal);
+
+        var outside = new FrameRecord { Offset = 60, CapturedLength = 60, WireLength = 60 };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Append(new FrameBatch(new byte[100], [outside]), [0], 64, new long[1], null, CancellationToken.None));
+        Assert.Contains("outside its batch of 100 bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Comments_added_out_of_order_are_found_in_frame_order()
+    {
+        var comments = new FrameComments();
+        comments.Add(30, "thirty"u8.ToArray());
+        comments.Add(9, "nine"u8.ToArray());
+        Assert.Equal(9, comments.NextAtOrAfter(0));
+        Assert.Equal(9, comments.NextAtOrAfter(9));
+        Assert.Equal("nine", System.Text.Encoding.UTF8.GetString(comments.Take(9)));
+        Assert.Equal(30, comments.NextAtOrAfter(10));
+        Assert.True(comments.Take(29).IsEmpty);
+        Assert.Equal("thirty", System.Text.Encoding.UTF8.GetString(comments.Take(30)));
+        Assert.Equal(int.MaxValue, comments.NextAtOrAfter(31));
+    }
 }
