@@ -39,9 +39,10 @@ internal sealed class TokenStore
     /// <summary>True when <paramref name="candidate"/> is the token; the time taken does not depend on how much matched.</summary>
     public bool Matches(string? candidate)
     {
-        // Hashing first makes both sides the same length, so FixedTimeEquals compares every byte.
+        // Hashing first makes both sides the same length, so FixedTimeEquals compares every byte. The token's own hash
+        // is taken here too, not when the file is read: a box nobody asks anything maps no OpenSSL (3.6 MB resident).
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(candidate ?? string.Empty));
-        return CryptographicOperations.FixedTimeEquals(hash, Current().Hash);
+        return CryptographicOperations.FixedTimeEquals(hash, SHA256.HashData(Encoding.UTF8.GetBytes(Current().Token)));
     }
 
     private TokenState Current()
@@ -75,9 +76,9 @@ internal sealed class TokenStore
             throw new UserErrorException($"{path}: the token must be at least 16 characters");
         }
 
-        return new TokenState(token, SHA256.HashData(Encoding.UTF8.GetBytes(token)), written, DateTime.UtcNow);
+        return new TokenState(token, written, DateTime.UtcNow);
     }
 
     // One reference, swapped whole: readers on other threads never see half of an update.
-    private sealed record TokenState(string Token, byte[] Hash, DateTime Written, DateTime Checked);
+    private sealed record TokenState(string Token, DateTime Written, DateTime Checked);
 }
