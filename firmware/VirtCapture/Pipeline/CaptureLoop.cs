@@ -158,40 +158,89 @@ internal sealed class CaptureLoop
         // First the frames the filter keeps, counted per port; then the buffer encodes them in one loop of its own (a port
         // found while capturing is declared in between, after the frames kept before its first).
         var frames = batch.Frames;
-        var acceptsAll = _filter.AcceptsAll;
-        var kept = _kept;
+        // Nothing to filter and no frame limit (a kernel filter, the usual case): a loop without calls keeps the frames
+        // of declared ports; the rest go one by one.
+        var keepsAll = _filter.AcceptsAll && _frameLimit <= 0;
         var keptCount = 0;
-        for (var i = 0; i < frames.Length; i++)
+        var i = 0;
+        while (i < frames.Length)
         {
-            ref readonly var frame = ref frames[i];
-            var port = frame.Port;
-            ref var stage = ref _stages[port];
-            if (port >= _declared && !DeclareAfter(batch, ref keptCount, port))
+            if (keepsAll)
             {
-                stage.BufferDropped++;
-                _pendingDrops[port]++;
-                continue;
+                i = KeepAll(frames, i, _kept, ref keptCount, _stages, _declared);
+                if (i == frames.Length)
+                {
+                    break;
+                }
             }
 
-            if (!acceptsAll && !_filter.Accepts(frame, batch.Bytes(frame)))
+            if (!KeepOne(batch, i++, ref keptCount))
             {
-                stage.Filtered++;
-                continue;
-            }
-
-            stage.Accepted++;
-            stage.AcceptedBytes += frame.WireLength;
-            kept[keptCount++] = i;
-            if (_frameLimit > 0 && ++_taken >= _frameLimit)
-            {
-                _limitReached = true;
-                _control.RequestStop();
                 break;
             }
         }
 
         AppendKept(batch, keptCount);
         _buffer.ShowAppended();
+    }
+
+    // From frame start on, keeps every frame until one of a port not yet declared; returns that frame's index (or the
+    // slice's length). No call in the loop: its state stays in registers (the general loop kept its counter on the
+    // stack, a store and a load each frame: 4.7 % of the box's CPU in make profile-live's flood).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int KeepAll(ReadOnlySpan<FrameRecord> frames, int start, int[] kept, ref int keptCount, PortStage[] stages, int declared)
+    {
+        var count = keptCount;
+        var i = start;
+        for (; i < frames.Length; i++)
+        {
+            ref readonly var frame = ref frames[i];
+            var port = frame.Port;
+            if (port >= declared)
+            {
+                break;
+            }
+
+            ref var stage = ref stages[port];
+            stage.Accepted++;
+            stage.AcceptedBytes += frame.WireLength;
+            kept[count++] = i;
+        }
+
+        keptCount = count;
+        return i;
+    }
+
+    // One frame through the filter, counted; false once the frame limit is reached (the rest of the slice is left).
+    private bool KeepOne(FrameBatch batch, int i, ref int keptCount)
+    {
+        ref readonly var frame = ref batch.Frames[i];
+        var port = frame.Port;
+        ref var stage = ref _stages[port];
+        if (port >= _declared && !DeclareAfter(batch, ref keptCount, port))
+        {
+            stage.BufferDropped++;
+            _pendingDrops[port]++;
+            return true;
+        }
+
+        if (!_filter.AcceptsAll && !_filter.Accepts(frame, batch.Bytes(frame)))
+        {
+            stage.Filtered++;
+            return true;
+        }
+
+        stage.Accepted++;
+        stage.AcceptedBytes += frame.WireLength;
+        _kept[keptCount++] = i;
+        if (_frameLimit > 0 && ++_taken >= _frameLimit)
+        {
+            _limitReached = true;
+            _control.RequestStop();
+            return false;
+        }
+
+        return true;
     }
 
     // The frames the filter kept so far go to the buffer; then the port is declared: its interface block stands right
