@@ -108,14 +108,16 @@ internal sealed class FrameBuffer : IDisposable
         while (taken < indexes.Length)
         {
             // Nearly every frame goes in the plain loop; it stops at a frame with something to report (a comment, a
-            // port's drops) or one that does not fit, which is handled here.
+            // port's drops) or one that does not fit, which is handled here. It may also stop short of a commented
+            // frame the filter did not keep: the next comment is then looked up again from where it stopped.
             var commented = comments?.NextAtOrAfter(indexes[taken]) ?? int.MaxValue;
             if (_current is { } current)
             {
-                taken += AppendPlain(current, batch, indexes[taken..], snaplen, pendingDrops, commented);
-                if (taken == indexes.Length)
+                var appended = AppendPlain(current, batch, indexes[taken..], snaplen, pendingDrops, commented);
+                taken += appended;
+                if (appended > 0)
                 {
-                    break;
+                    continue;
                 }
             }
 

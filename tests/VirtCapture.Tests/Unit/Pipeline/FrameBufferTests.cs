@@ -200,6 +200,36 @@ public sealed class FrameBufferTests
     }
 
     [Fact]
+    public void A_comment_on_a_frame_the_filter_dropped_neither_cuts_the_segment_short_nor_stops_the_capture()
+    {
+        using var buffer = new FrameBuffer(totalBytes: 64 * 1024, segmentBytes: 16 * 1024, ports: 1, dropWhenFull: false, TimeSpan.FromHours(1));
+        var data = new byte[40 * 100];
+        var records = new FrameRecord[40];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = new FrameRecord { TimestampNs = i, Offset = i * 100, CapturedLength = 100, WireLength = 100 };
+        }
+
+        // The annotators comment before the filter: frame 5 announced something, and the filter then dropped it.
+        var comments = new FrameComments();
+        comments.Add(5, "dropped"u8.ToArray());
+        comments.Add(20, "kept"u8.ToArray());
+        int[] kept = [.. Enumerable.Range(0, 40).Where(i => i != 5)];
+        Assert.Equal(kept.Length, buffer.Append(new FrameBatch(data, records), kept, 128, new long[1], comments, CancellationToken.None));
+
+        buffer.Complete();
+        var segments = new List<BufferSegment>();
+        while (buffer.Take(TimeSpan.Zero) is { } segment)
+        {
+            segments.Add(segment);
+        }
+
+        // 39 blocks of 132 bytes and one with a comment fit one 16 KiB segment.
+        var only = Assert.Single(segments);
+        Assert.Equal(39, only.Frames);
+    }
+
+    [Fact]
     public void Comments_added_out_of_order_are_found_in_frame_order()
     {
         var comments = new FrameComments();
