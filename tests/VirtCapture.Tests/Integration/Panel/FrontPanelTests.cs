@@ -94,8 +94,13 @@ public sealed class FrontPanelTests
     {
         using var box = new PanelHarness(storage: s => s with { MinFreePercent = 5, OnFull = "Stop" }, probe: new FullDisk());
         box.WaitFor(() => box.Pattern(Led.Storage) == LedPattern.FastBlink, "STORAGE blinking");
-        Assert.True(box.Service.RingStopped);
+
+        // The LED follows the disk's free space at once; the ring stops at its own next look at the disk.
+        box.WaitFor(() => box.Service.RingStopped, "the ring to stop");
+        // OnFull=Overwrite would have said "... and there is no older file to delete".
+        Assert.Matches(@"^free space is below 5% \(with room for the next \d+ KiB\)$", box.Service.Snapshot().RingStopReason);
         box.WaitFor(() => box.Service.Activity == CaptureActivity.Idle, "the capture to stop");
+        Assert.Equal(LedPattern.FastBlink, box.Pattern(Led.Storage));
         Assert.Empty(Directory.GetFiles(box.Directory, "*.part"));
     }
 
