@@ -44,6 +44,9 @@ open(sys.argv[1], "w").write("/* ERSPAN III session 12 from 192.0.2.1: a 64-byte
 PY
 fi
 clk=$(getconf CLK_TCK)
+# On-CPU time of every thread of a process, in ns (the scheduler's own sum; utime + stime come in 10 ms ticks, which
+# at 3M frames is a step of 2 % of the result).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
 rx() { ip netns exec "$lab-box" cat /sys/class/net/a0/statistics/rx_packets; }
 
 measure() { # name ready-text output-glob command...
@@ -59,15 +62,17 @@ measure() { # name ready-text output-glob command...
   local pid before after
   pid=$(cat "$dir/pid")
   # CPU is counted from just before the flood, so start-up (the .NET runtime's JIT, tcpdump's setup) is left out.
-  local start_ticks
+  local start_ticks start_ns
   start_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  start_ns=$(cpu_ns "$pid")
   before=$(rx)
   ip netns exec "$lab-host" trafgen --dev host0 --conf "$flood_cfg" --num "$FRAMES" --cpus 1 >/dev/null 2>&1
   sleep 2
   after=$(rx)
   local ticks rss
-  local total_ticks
+  local total_ticks flood_ns
   total_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  flood_ns=$(( $(cpu_ns "$pid") - start_ns ))
   ticks=$(( total_ticks - start_ticks )); awk -v n="$name" -v s="$start_ticks" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s ")"}' "/proc/$pid/stat" > "$dir/cpu"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   # Where the resident memory is, after the flood: the kernel's capture ring (mapped from the socket), files mapped
@@ -87,11 +92,11 @@ measure() { # name ready-text output-glob command...
   rm -rf "${out:?}/files/$name"
   local sent=$((after - before))
   # Only the flood counts: the capture also holds whatever else crossed a0 (nothing, in Monitor mode).
-  awk -v n="$name" -v s="$sent" -v r="$recorded" -v t="$ticks" -v w="$total_ticks" -v c="$clk" -v m="$rss" 'BEGIN {
+  awk -v n="$name" -v s="$sent" -v r="$recorded" -v t="$flood_ns" -v w="$total_ticks" -v c="$clk" -v m="$rss" -v round="$run" 'BEGIN {
     loss = s > 0 ? 100 * (s - r) / s : 0; if (loss < 0) loss = 0
-    cpu = r > 0 ? (t / c) * 1000 / r * 100000 : 0
+    cpu = r > 0 ? t / 1e6 / r * 100000 : 0
     whole = r > 0 ? (w / c) * 1000 / r * 100000 : 0
-    printf "%-20s %10d %10d %8.2f %14.1f %14.1f %10.1f\n", n, s, r, loss, cpu, whole, m / 1024 }' >> "$out/table"
+    printf "%-20s %10d %10d %8.2f %14.2f %14.1f %10.1f %6d\n", n, s, r, loss, cpu, whole, m / 1024, round }' >> "$out/table"
 }
 
 # The runtime's settings exactly as the box's service runs it (images/systemd/virtcapture.service).
@@ -139,8 +144,8 @@ done
 
 echo "captures on: $CAPTURE_FS"
 echo "flood ($FLOOD): $FRAMES frames of 64 bytes from trafgen into a0$([ "$FLOOD" = erspan3 ] && echo ", each mirrored in ERSPAN III (118 bytes on the wire)") (ring/buffer $RING_MB MB each), $RUNS rounds"
-echo "CPU is utime + stime of the capture process: during the flood (from just before it to 2 s after), and the whole process (start-up included)"
-printf "%-20s %10s %10s %8s %14s %14s %10s\n" capture sent recorded "loss %" "flood ms/100k" "whole ms/100k" "RSS MB"
+echo "CPU of the capture process: during the flood (from just before it to 2 s after) the on-CPU time of its threads in ns (/proc/PID/task/*/schedstat); the whole process (start-up included) utime + stime"
+printf "%-20s %10s %10s %8s %14s %14s %10s %6s\n" capture sent recorded "loss %" "flood ms/100k" "whole ms/100k" "RSS MB" round
 sort -s -k1,1 "$out/table"
 echo "resident memory after the flood, MB (the runtime's files are clean pages the kernel can drop and shares between processes)"
 printf "%-20s %8s %8s %8s %8s\n" capture ring files "jit code" anon
@@ -153,6 +158,16 @@ awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6 }
     tf = median(flood["tcpdump"]); tw = median(whole["tcpdump"])
     for (c in flood) if (c != "tcpdump" && tf > 0 && tw > 0)
       printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood (median %.1f vs %.1f ms/100k), %.2fx for the whole process (%.1f vs %.1f)\n", c, median(flood[c]) / tf, median(flood[c]), tf, median(whole[c]) / tw, median(whole[c]), tw }' "$out/table" | sort
+# The ratio within each round (the same moment of the machine for both), and the median of those: tcpdump's own cost
+# moves from round to round more than the box's (15.7 to 24.7 ms/100k in one run of six rounds), which the ratio of
+# medians above carries whole.
+awk '{ flood[$1, $8] = $5; names[$1] = 1; rounds[$8] = 1 }
+  function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+  END { if (!("tcpdump" in names)) exit
+    for (c in names) { if (c == "tcpdump") continue; list = ""; lo = 1e9; hi = 0
+      for (r in rounds) if (((c, r) in flood) && flood["tcpdump", r] > 0) { q = flood[c, r] / flood["tcpdump", r]; list = list " " q; if (q < lo) lo = q; if (q > hi) hi = q }
+      if (list != "") printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood, the median of each round\x27s own ratio (rounds %.2f to %.2f)\n", c, median(list), lo, hi } }' "$out/table" | sort
 # The cost of the triggers: the same capture with and without the five rules.
 awk '{ flood[$1] = flood[$1] " " $5 }
   function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
