@@ -141,10 +141,12 @@ internal sealed class LiveSampler : BackgroundService
                 Mark("link", $"link flapped on port {c.Port} ({changes} changes since the last sample), now {(ports[p].LinkUp ? "up" : "down")}", c.Port);
             }
 
-            var dropped = (c.KernelDropped - (before?.KernelDropped ?? c.KernelDropped)) + (c.BufferDropped - (before?.BufferDropped ?? c.BufferDropped));
-            if (dropped > 0)
+            // A capture's counters start at zero: its first sample marks what it dropped since it started.
+            var kernel = c.KernelDropped - (before?.KernelDropped ?? 0);
+            var buffer = c.BufferDropped - (before?.BufferDropped ?? 0);
+            if (kernel + buffer > 0)
             {
-                Mark("drop", $"{dropped} frames dropped on port {c.Port} ({c.KernelDropped - before!.KernelDropped} in the kernel, {c.BufferDropped - before.BufferDropped} in the buffer)", c.Port);
+                Mark("drop", $"{kernel + buffer} frames dropped on port {c.Port} ({kernel} in the kernel, {buffer} in the buffer)", c.Port);
             }
         }
 

@@ -72,6 +72,39 @@ public sealed class LiveMarkerTests : IDisposable
         Assert.True(last.GetProperty("linkUp").GetBoolean());
     }
 
+    [RootFact]
+    public async Task Drops_before_a_capture_s_first_sample_are_marked_too()
+    {
+        // The first sample comes 8 s after start; the box is frozen and flooded well before it. A capture's counters
+        // start at zero, so its first sample marks everything dropped since it started.
+        using var firmware = _lab.StartFirmware("AfPacket", "--Capture:Mode=Monitor", "--Capture:RingMB=4", "--Capture:BufferMB=4", "--Management:LiveIntervalMs=8000");
+        firmware.WaitFor("Capture started");
+        firmware.WaitFor("Application started");
+        firmware.Signal("STOP");
+        _lab.Send("host", Frame, 300_000, "0");
+        firmware.Signal("CONT");
+        var dropped = await SettledDrops();
+        Assert.True(dropped > 0, "the frozen box (4 MB ring) dropped nothing of 300000 frames");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<(string Kind, string Text, string? Port, long TimeMs)> drops = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var update = FirstUpdate();
+            if (update.GetProperty("samples").GetArrayLength() > 0)
+            {
+                drops = [.. update.GetProperty("markers").EnumerateArray()
+                    .Select(m => (Kind: m.GetProperty("kind").GetString()!, Text: m.GetProperty("text").GetString()!, Port: m.TryGetProperty("port", out var port) ? port.GetString() : null, TimeMs: m.GetProperty("timeMs").GetInt64()))
+                    .Where(m => m.Kind == "drop" && m.Port == "A")];
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Equal(dropped, Sum(drops, "A"));
+    }
+
     private static long Sum(List<(string Kind, string Text, string? Port, long TimeMs)> marks, string port) =>
         marks.Sum(m => long.Parse(Regex.Match(m.Text, $@"^(\d+) frames dropped on port {port} ").Groups[1].Value, CultureInfo.InvariantCulture));
 
