@@ -69,11 +69,10 @@ measure() { # name ready-text output-glob command...
   ip netns exec "$lab-host" trafgen --dev host0 --conf "$flood_cfg" --num "$FRAMES" --cpus 1 >/dev/null 2>&1
   sleep 2
   after=$(rx)
-  local ticks rss
-  local total_ticks flood_ns
+  local rss total_ticks flood_ns
   total_ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   flood_ns=$(( $(cpu_ns "$pid") - start_ns ))
-  ticks=$(( total_ticks - start_ticks )); awk -v n="$name" -v s="$start_ticks" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s ")"}' "/proc/$pid/stat" > "$dir/cpu"
+  awk -v n="$name" -v s="$start_ticks" -v f="$flood_ns" '{print n ": utime " $14 " stime " $15 " (ticks before the flood " s "), " f " ns on CPU during the flood"}' "/proc/$pid/stat" > "$dir/cpu"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   # Where the resident memory is, after the flood: the kernel's capture ring (mapped from the socket), files mapped
   # from disk (the runtime's and libraries' code: clean pages the kernel can drop and other processes share), the JIT's
@@ -150,23 +149,18 @@ sort -s -k1,1 "$out/table"
 echo "resident memory after the flood, MB (the runtime's files are clean pages the kernel can drop and shares between processes)"
 printf "%-20s %8s %8s %8s %8s\n" capture ring files "jit code" anon
 sort -s -k1,1 "$out/memory"
-# Medians of each capture's rounds, and the ratios against tcpdump's.
-awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6 }
+# Medians of each capture's rounds, and the ratios against tcpdump's. Then the ratio within each round (the same
+# moment of the machine for both) and the median of those: tcpdump's own cost moves from round to round more than the
+# box's (15.7 to 24.7 ms/100k in one run of six rounds), which the ratio of medians carries whole.
+awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6; round[$1, $8] = $5; rounds[$8] = 1 }
   function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
     return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
   END { if (!("tcpdump" in flood)) exit
     tf = median(flood["tcpdump"]); tw = median(whole["tcpdump"])
-    for (c in flood) if (c != "tcpdump" && tf > 0 && tw > 0)
-      printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood (median %.1f vs %.1f ms/100k), %.2fx for the whole process (%.1f vs %.1f)\n", c, median(flood[c]) / tf, median(flood[c]), tf, median(whole[c]) / tw, median(whole[c]), tw }' "$out/table" | sort
-# The ratio within each round (the same moment of the machine for both), and the median of those: tcpdump's own cost
-# moves from round to round more than the box's (15.7 to 24.7 ms/100k in one run of six rounds), which the ratio of
-# medians above carries whole.
-awk '{ flood[$1, $8] = $5; names[$1] = 1; rounds[$8] = 1 }
-  function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
-  END { if (!("tcpdump" in names)) exit
-    for (c in names) { if (c == "tcpdump") continue; list = ""; lo = 1e9; hi = 0
-      for (r in rounds) if (((c, r) in flood) && flood["tcpdump", r] > 0) { q = flood[c, r] / flood["tcpdump", r]; list = list " " q; if (q < lo) lo = q; if (q > hi) hi = q }
+    for (c in flood) if (c != "tcpdump" && tf > 0 && tw > 0) {
+      printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood (median %.1f vs %.1f ms/100k), %.2fx for the whole process (%.1f vs %.1f)\n", c, median(flood[c]) / tf, median(flood[c]), tf, median(whole[c]) / tw, median(whole[c]), tw
+      list = ""; lo = 1e9; hi = 0
+      for (r in rounds) if (((c, r) in round) && round["tcpdump", r] > 0) { q = round[c, r] / round["tcpdump", r]; list = list " " q; if (q < lo) lo = q; if (q > hi) hi = q }
       if (list != "") printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood, the median of each round\x27s own ratio (rounds %.2f to %.2f)\n", c, median(list), lo, hi } }' "$out/table" | sort
 # The cost of the triggers: the same capture with and without the five rules.
 awk '{ flood[$1] = flood[$1] " " $5 }

@@ -40,10 +40,23 @@ internal sealed class FrameComments
     {
         if (!_sorted)
         {
-            // Two annotators may have commented in their own order: put the comments in frame order, stably.
-            var order = Enumerable.Range(0, Count).OrderBy(i => _indexes[i]).ToArray();
-            _indexes = [.. order.Select(i => _indexes[i]), .. new int[_indexes.Length - Count]];
-            _texts = [.. order.Select(i => _texts[i]), .. new byte[_texts.Length - Count][]];
+            // Two annotators may have commented in their own order: put the comments in frame order, stably (a frame
+            // keeps its first comment), in place: a batch holds a handful, and the capture thread allocates nothing.
+            for (var i = 1; i < Count; i++)
+            {
+                var frame = _indexes[i];
+                var text = _texts[i];
+                var j = i - 1;
+                for (; j >= 0 && _indexes[j] > frame; j--)
+                {
+                    _indexes[j + 1] = _indexes[j];
+                    _texts[j + 1] = _texts[j];
+                }
+
+                _indexes[j + 1] = frame;
+                _texts[j + 1] = text;
+            }
+
             _sorted = true;
         }
 

@@ -243,4 +243,17 @@ public sealed class FrameBufferTests
         Assert.Equal("thirty", System.Text.Encoding.UTF8.GetString(comments.Take(30)));
         Assert.Equal(int.MaxValue, comments.NextAtOrAfter(31));
     }
+
+    [Fact]
+    public void A_frame_commented_twice_out_of_order_keeps_its_first_comment()
+    {
+        var comments = new FrameComments();
+        comments.Add(30, "announcement"u8.ToArray());
+        comments.Add(9, "trigger"u8.ToArray());
+        comments.Add(30, "second"u8.ToArray());
+        comments.Add(9, "late"u8.ToArray());
+        Assert.Equal("trigger", System.Text.Encoding.UTF8.GetString(comments.Take(9)));
+        Assert.Equal(30, comments.NextAtOrAfter(10));
+        Assert.Equal("announcement", System.Text.Encoding.UTF8.GetString(comments.Take(30)));
+    }
 }
