@@ -1,3 +1,5 @@
+using VirtCapture.Configuration;
+
 namespace VirtCapture.Vm;
 
 /// <summary>
@@ -9,14 +11,59 @@ internal static class CapacityAdvisor
     private const int PerFrameOverhead = 44; // EPB header, flags option and trailer
     private static readonly int[] CandidateSnaplens = [64, 128, 256, 512];
 
+    /// <summary>
+    /// The advice for the ring as configured: the rates are the inventory's (every MAC not gone), and the ring may fill
+    /// the free space above Storage:MinFreePercent plus its own files, at most MaxFiles × FileSizeMB, and hold at most
+    /// MaxFiles × FileDurationSeconds, or Storage:KeepSeconds in trigger-only mode, whichever is shorter.
+    /// </summary>
+    /// <param name="vms">The inventory.</param>
+    /// <param name="storage">The Storage section in force.</param>
+    /// <param name="diskFree">Free bytes of the capture disk.</param>
+    /// <param name="diskTotal">Size of the capture disk.</param>
+    /// <param name="ringBytes">What the ring's files hold now (the ring deletes them to make room).</param>
+    /// <param name="snaplen">The snaplen in force.</param>
+    /// <param name="targetHours">Vm:TargetRetentionHours.</param>
+    public static CapacityAdvice ForRing(IReadOnlyList<VmView> vms, StorageOptions storage, long diskFree, long diskTotal, long ringBytes, int snaplen, double targetHours)
+    {
+        ArgumentNullException.ThrowIfNull(vms);
+        ArgumentNullException.ThrowIfNull(storage);
+        double fps = 0, bytesPerSecond = 0;
+        foreach (var vm in vms)
+        {
+            if (!vm.Gone)
+            {
+                fps += vm.FramesPerSecond;
+                bytesPerSecond += vm.BytesPerSecond;
+            }
+        }
+
+        var floor = (long)(diskTotal * storage.MinFreePercent / 100);
+        var usable = Math.Max(0, diskFree - floor) + ringBytes;
+        if (storage.MaxFiles > 0 && storage.FileSizeMB > 0)
+        {
+            usable = Math.Min(usable, storage.MaxFiles * storage.FileSizeMB * 1_000_000L);
+        }
+
+        var (maxSeconds, limitedBy) = storage.MaxFiles > 0 && storage.FileDurationSeconds > 0
+            ? (storage.MaxFiles * (double)storage.FileDurationSeconds, "Storage:MaxFiles × Storage:FileDurationSeconds")
+            : (double.PositiveInfinity, string.Empty);
+        if (storage.KeepSeconds > 0 && storage.KeepSeconds < maxSeconds)
+        {
+            (maxSeconds, limitedBy) = (storage.KeepSeconds, "Storage:KeepSeconds");
+        }
+
+        return Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, snaplen, targetHours, vms, maxSeconds / 3600, limitedBy);
+    }
+
     /// <param name="framesPerSecond">Frames per second now.</param>
     /// <param name="bytesPerFrame">Their average size.</param>
     /// <param name="usableBytes">What the ring may fill: free space above the floor plus its files, at most MaxFiles × FileSizeMB.</param>
     /// <param name="snaplen">The snaplen in force.</param>
     /// <param name="targetHours">Vm:TargetRetentionHours.</param>
     /// <param name="vms">The inventory.</param>
-    /// <param name="maxHours">The ring's time limit whatever the rate (MaxFiles × FileDurationSeconds), or infinity.</param>
-    public static CapacityAdvice Advise(double framesPerSecond, double bytesPerFrame, long usableBytes, int snaplen, double targetHours, IReadOnlyList<VmView> vms, double maxHours = double.PositiveInfinity)
+    /// <param name="maxHours">The ring's time limit whatever the rate (MaxFiles × FileDurationSeconds, KeepSeconds), or infinity.</param>
+    /// <param name="limitedBy">The settings that make <paramref name="maxHours"/>, named in the advice.</param>
+    public static CapacityAdvice Advise(double framesPerSecond, double bytesPerFrame, long usableBytes, int snaplen, double targetHours, IReadOnlyList<VmView> vms, double maxHours = double.PositiveInfinity, string limitedBy = "Storage:MaxFiles × Storage:FileDurationSeconds")
     {
         double Hours(double fps, double frameBytes) => Math.Min(maxHours, fps <= 0 ? double.PositiveInfinity : usableBytes / (fps * (frameBytes + PerFrameOverhead)) / 3600);
         var current = Hours(framesPerSecond, Math.Min(bytesPerFrame, snaplen));
@@ -32,10 +79,10 @@ internal static class CapacityAdvisor
             .Select(v => new VmAdvice(v.Mac, v.Family, Round(Hours(v.Fps, Math.Min(v.Bps / v.Fps, snaplen)))))
             .ToArray();
         var best = snaplens.Where(s => s.RetentionHours >= targetHours).OrderByDescending(s => s.Snaplen).FirstOrDefault();
-        var limit = double.IsInfinity(maxHours) ? string.Empty : $" (its file count and duration limit it to {Round(maxHours)} h)";
+        var limit = double.IsInfinity(maxHours) ? string.Empty : $" ({limitedBy} limits it to {Round(maxHours)} h)";
         var advice = double.IsInfinity(current) ? "no traffic: the ring holds indefinitely at the current rate"
             : current >= targetHours ? $"the ring holds about {Round(current)} h{limit}, more than the {targetHours} h target"
-            : current >= maxHours ? $"the ring holds {Round(current)} h: Storage:MaxFiles × Storage:FileDurationSeconds limit it below the {targetHours} h target"
+            : current >= maxHours ? $"the ring holds {Round(current)} h: {limitedBy} limits it below the {targetHours} h target"
             : best is not null ? $"snaplen {best.Snaplen} keeps about {best.RetentionHours} h (target {targetHours} h)"
             : $"even snaplen 64 keeps only {snaplens.LastOrDefault()?.RetentionHours ?? Round(current)} h: select the VMs you need (Capture:Vms)";
         return new CapacityAdvice(Round(framesPerSecond), Round(bytesPerFrame), usableBytes, Round(current), targetHours, advice, snaplens, busiest);

@@ -36,27 +36,10 @@ internal static class StatusEndpoints
             storage,
             panel.Leds,
             panel.Board.Name,
-            Capacity(capture, inventory, vmOptions.Value, now, files),
+            Vm.CapacityAdvisor.ForRing(inventory, capture.Storage, now.DiskFree, now.DiskTotal, files.Sum(f => f.Size), capture.Capture.Snaplen, vmOptions.Value.TargetRetentionHours),
             (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
             typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
             new VmInventoryStatus(inventory.Count, Vm.VmInventory.MaxEntries, vms.Inventory.UntrackedFrames),
             now.Collector));
-    }
-
-    private static Vm.CapacityAdvice Capacity(CaptureService capture, IReadOnlyList<Vm.VmView> inventory, Vm.VmOptions options, BoxSnapshot now, IReadOnlyList<CaptureFileSummary> files)
-    {
-        var (free, total) = (now.DiskFree, now.DiskTotal);
-        var fps = inventory.Where(v => !v.Gone).Sum(v => v.FramesPerSecond);
-        var bytesPerSecond = inventory.Where(v => !v.Gone).Sum(v => v.BytesPerSecond);
-        var floor = (long)(total * capture.Storage.MinFreePercent / 100);
-        var usable = Math.Max(0, free - floor) + files.Sum(f => f.Size);
-        var storage = capture.Storage;
-        if (storage.MaxFiles > 0 && storage.FileSizeMB > 0)
-        {
-            usable = Math.Min(usable, storage.MaxFiles * storage.FileSizeMB * 1_000_000L);
-        }
-
-        var maxHours = storage.MaxFiles > 0 && storage.FileDurationSeconds > 0 ? storage.MaxFiles * (double)storage.FileDurationSeconds / 3600 : double.PositiveInfinity;
-        return Vm.CapacityAdvisor.Advise(fps, fps > 0 ? bytesPerSecond / fps : 0, usable, capture.Capture.Snaplen, options.TargetRetentionHours, inventory, maxHours);
     }
 }
