@@ -149,12 +149,14 @@ sort -s -k1,1 "$out/table"
 echo "resident memory after the flood, MB (the runtime's files are clean pages the kernel can drop and shares between processes)"
 printf "%-20s %8s %8s %8s %8s\n" capture ring files "jit code" anon
 sort -s -k1,1 "$out/memory"
+# The median of a space-separated list, for the summaries below.
+median_fn='function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+  return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'
 # Medians of each capture's rounds, and the ratios against tcpdump's. Then the ratio within each round (the same
 # moment of the machine for both) and the median of those: tcpdump's own cost moves from round to round more than the
 # box's (15.7 to 24.7 ms/100k in one run of six rounds), which the ratio of medians carries whole.
-awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6; round[$1, $8] = $5; rounds[$8] = 1 }
-  function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+awk "$median_fn"'
+  { flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6; round[$1, $8] = $5; rounds[$8] = 1 }
   END { if (!("tcpdump" in flood)) exit
     tf = median(flood["tcpdump"]); tw = median(whole["tcpdump"])
     for (c in flood) if (c != "tcpdump" && tf > 0 && tw > 0) {
@@ -163,8 +165,7 @@ awk '{ flood[$1] = flood[$1] " " $5; whole[$1] = whole[$1] " " $6; round[$1, $8]
       for (r in rounds) if (((c, r) in round) && round["tcpdump", r] > 0) { q = round[c, r] / round["tcpdump", r]; list = list " " q; if (q < lo) lo = q; if (q > hi) hi = q }
       if (list != "") printf "%s: %.2fx tcpdump\x27s CPU per frame during the flood, the median of each round\x27s own ratio (rounds %.2f to %.2f)\n", c, median(list), lo, hi } }' "$out/table" | sort
 # The cost of the triggers: the same capture with and without the five rules.
-awk '{ flood[$1] = flood[$1] " " $5 }
-  function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+awk "$median_fn"'
+  { flood[$1] = flood[$1] " " $5 }
   END { if (("virtcapture-triggers" in flood) && ("virtcapture-afpacket" in flood) && median(flood["virtcapture-afpacket"]) > 0)
     printf "five triggers: %.2fx the CPU per frame of the same capture without them (median %.1f vs %.1f ms/100k)\n", median(flood["virtcapture-triggers"]) / median(flood["virtcapture-afpacket"]), median(flood["virtcapture-triggers"]), median(flood["virtcapture-afpacket"]) }' "$out/table"

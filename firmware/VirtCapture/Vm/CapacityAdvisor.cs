@@ -1,4 +1,5 @@
 using VirtCapture.Configuration;
+using VirtCapture.Format.Pcapng;
 
 namespace VirtCapture.Vm;
 
@@ -8,7 +9,11 @@ namespace VirtCapture.Vm;
 /// </summary>
 internal static class CapacityAdvisor
 {
-    private const int PerFrameOverhead = 44; // EPB header, flags option and trailer
+    private const string FileLimit = "Storage:MaxFiles × Storage:FileDurationSeconds";
+
+    // What the ring stores around each frame's bytes: the enhanced packet block with its epb_flags, as the buffer
+    // encodes it.
+    private static readonly int PerFrameOverhead = PcapngBlocks.PlainEnhancedPacketLength(0, flags: 1);
     private static readonly int[] CandidateSnaplens = [64, 128, 256, 512];
 
     /// <summary>
@@ -45,7 +50,7 @@ internal static class CapacityAdvisor
         }
 
         var (maxSeconds, limitedBy) = storage.MaxFiles > 0 && storage.FileDurationSeconds > 0
-            ? (storage.MaxFiles * (double)storage.FileDurationSeconds, "Storage:MaxFiles × Storage:FileDurationSeconds")
+            ? (storage.MaxFiles * (double)storage.FileDurationSeconds, FileLimit)
             : (double.PositiveInfinity, string.Empty);
         if (storage.KeepSeconds > 0 && storage.KeepSeconds < maxSeconds)
         {
@@ -63,7 +68,7 @@ internal static class CapacityAdvisor
     /// <param name="vms">The inventory.</param>
     /// <param name="maxHours">The ring's time limit whatever the rate (MaxFiles × FileDurationSeconds, KeepSeconds), or infinity.</param>
     /// <param name="limitedBy">The settings that make <paramref name="maxHours"/>, named in the advice.</param>
-    public static CapacityAdvice Advise(double framesPerSecond, double bytesPerFrame, long usableBytes, int snaplen, double targetHours, IReadOnlyList<VmView> vms, double maxHours = double.PositiveInfinity, string limitedBy = "Storage:MaxFiles × Storage:FileDurationSeconds")
+    public static CapacityAdvice Advise(double framesPerSecond, double bytesPerFrame, long usableBytes, int snaplen, double targetHours, IReadOnlyList<VmView> vms, double maxHours = double.PositiveInfinity, string limitedBy = FileLimit)
     {
         double Hours(double fps, double frameBytes) => Math.Min(maxHours, fps <= 0 ? double.PositiveInfinity : usableBytes / (fps * (frameBytes + PerFrameOverhead)) / 3600);
         var current = Hours(framesPerSecond, Math.Min(bytesPerFrame, snaplen));

@@ -22,7 +22,8 @@ internal static class StatusEndpoints
         var ports = PortStatuses.Of(now);
         var files = catalog.List();
         var inventory = vms.Inventory.Snapshot();
-        var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, files.Sum(f => f.Size), capture.Protection.Names, now.RingStopped);
+        var ringBytes = files.Sum(f => f.Size);
+        var storage = new StorageStatus(capture.Storage.Directory, now.DiskFree, now.DiskTotal, Math.Round(now.DiskUsedPercent, 1), files.Count, ringBytes, capture.Protection.Names, now.RingStopped);
         return Results.Ok(new StatusResponse(
             now.Activity.ToString().ToLowerInvariant(),
             now.Fault,
@@ -36,7 +37,7 @@ internal static class StatusEndpoints
             storage,
             panel.Leds,
             panel.Board.Name,
-            Vm.CapacityAdvisor.ForRing(inventory, capture.Storage, now.DiskFree, now.DiskTotal, files.Sum(f => f.Size), capture.Capture.Snaplen, vmOptions.Value.TargetRetentionHours),
+            Vm.CapacityAdvisor.ForRing(inventory, capture.Storage, now.DiskFree, now.DiskTotal, ringBytes, capture.Capture.Snaplen, vmOptions.Value.TargetRetentionHours),
             (long)(DateTimeOffset.UtcNow - capture.StartedAt).TotalSeconds,
             typeof(ManagementApi).Assembly.GetName().Version?.ToString(3),
             new VmInventoryStatus(inventory.Count, Vm.VmInventory.MaxEntries, vms.Inventory.UntrackedFrames),
