@@ -117,8 +117,8 @@ profile-live: deps publish-prof
 	@VIRTCAPTURE_BIN=$${VIRTCAPTURE_BIN:-$(CURDIR)/$(PROF_PUBLISH)/virtcapture} bash tests/bench/profile-live.sh
 
 # The management API against a large ring (FILES × FILE_MB, default 60 × 50 MB): start, file list, time window.
-bench-ring: deps build
-	@bash tests/bench/bench-ring.sh
+bench-ring: deps build publish-host
+	@VIRTCAPTURE_BIN=$${VIRTCAPTURE_BIN:-$(CURDIR)/$(HOST_PUBLISH)/virtcapture} bash tests/bench/bench-ring.sh
 
 # Cold start on the simulated board: exec to "Capture started" and to /health.
 bench-start: deps publish-host

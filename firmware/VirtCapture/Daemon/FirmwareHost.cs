@@ -79,7 +79,7 @@ internal static class FirmwareHost
         builder.Services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<ManagementOptions>>().Value.TokenFile));
         builder.Services.AddSingleton<FailedLogins>();
         builder.Services.AddSingleton<CaptureCatalog>();
-        builder.Services.AddHostedService<CatalogWarmup>();
+        builder.Services.AddHostedService<CatalogUpkeep>();
         builder.Services.AddSingleton<MetricsExporter>();
         builder.Services.AddSingleton<Management.Live.LiveSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Management.Live.LiveSampler>());

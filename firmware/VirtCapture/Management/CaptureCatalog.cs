@@ -9,7 +9,9 @@ namespace VirtCapture.Management;
 
 /// <summary>
 /// The capture directory as the API shows it: names validated so that no request reaches a file outside it, and a
-/// summary of each file (frames, time range, drops) computed once per file version and cached.
+/// summary of each file (frames, time range, drops) computed once per file version and cached. A file the ring closes
+/// is summarised from the ring's own tallies and goes into the index on the disk (<see cref="CatalogUpkeep"/> saves
+/// it), so a boot walks only the files the index does not know: the unfinished ones, and any put there by hand.
 /// </summary>
 internal sealed partial class CaptureCatalog
 {
@@ -20,11 +22,22 @@ internal sealed partial class CaptureCatalog
     private CatalogIndex? _index;
     private string? _indexDirectory;
     private Dictionary<string, CatalogIndexEntry> _indexed = [];
+    // Closed by the ring before the index of their directory was loaded: merged into it when it is.
+    private readonly List<(string Directory, CatalogIndexEntry Entry)> _learned = [];
+    private readonly Lock _saveLock = new();
     private bool _indexStale;
+    private long _generation;
+    private long _savedGeneration;
+    private CaptureSession? _attached;
 
     public CaptureCatalog(CaptureService capture)
     {
         _capture = capture;
+        capture.SessionCreated += Attach;
+        if (capture.Session is { } running)
+        {
+            Attach(running);
+        }
     }
 
     private string Directory => Path.GetFullPath(_capture.Storage.Directory);
@@ -87,9 +100,55 @@ internal sealed partial class CaptureCatalog
                 }
             }
 
-            SaveIndexIfStale(result);
+            SaveIndexIfStale(files);
             Forget(files);
             return result;
+        }
+    }
+
+    /// <summary>Writes the index if files were summarised or deleted since it was last written (best effort).</summary>
+    public void SaveIndex()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
+        LoadIndex();
+        SaveIndexIfStale(System.IO.Directory.GetFiles(Directory, "*.pcapng"));
+    }
+
+    private void Attach(CaptureSession session)
+    {
+        // Once per session, however it was found (the session may start while the catalog is being built).
+        if (!ReferenceEquals(Interlocked.Exchange(ref _attached, session), session))
+        {
+            session.Pipeline.Ring.FileClosed += Learn;
+        }
+    }
+
+    // The writer's thread, as each file closes: what the ring wrote is what a walk would find.
+    private void Learn(ClosedRingFile file)
+    {
+        var name = Path.GetFileName(file.Path);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file.Path));
+        if (!IsValidName(name) || name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) || directory is null)
+        {
+            return;
+        }
+
+        var entry = new CatalogIndexEntry(name, file.Length, file.ModifiedUtc.Ticks, file.FirstNs == 0 ? null : FromNs(file.FirstNs), file.LastNs == 0 ? null : FromNs(file.LastNs), file.Frames, file.Drops);
+        lock (_indexLock)
+        {
+            if (_indexDirectory == directory)
+            {
+                _indexed[name] = entry;
+                _indexStale = true;
+            }
+            else
+            {
+                _learned.Add((directory, entry));
+            }
         }
     }
 
@@ -133,7 +192,14 @@ internal sealed partial class CaptureCatalog
         {
             var (frames, drops, first, last) = Scan(path);
             summary = new CaptureFileSummary(name, info.Length, first, last, frames, drops, isProtected, writing, info.LastWriteTimeUtc);
-            _indexStale |= !writing;
+            if (!writing)
+            {
+                lock (_indexLock)
+                {
+                    _indexed[name] = new CatalogIndexEntry(name, info.Length, info.LastWriteTimeUtc.Ticks, first, last, frames, drops);
+                    _indexStale = true;
+                }
+            }
         }
 
         _cache[path] = (info.Length, info.LastWriteTimeUtc, summary);
@@ -162,30 +228,61 @@ internal sealed partial class CaptureCatalog
             _index = new CatalogIndex(Directory);
             _indexed = _index.Load();
             _indexStale = false;
+            foreach (var (directory, entry) in _learned)
+            {
+                if (directory == _indexDirectory)
+                {
+                    _indexed[entry.Name] = entry;
+                    _indexStale = true;
+                }
+            }
+
+            _learned.Clear();
         }
     }
 
-    private void SaveIndexIfStale(List<CaptureFileSummary> listed)
+    // The index holds the finished files present (the ring deletes files all day): written when that set or a summary
+    // changed.
+    private void SaveIndexIfStale(string[] present)
     {
         CatalogIndex? index;
         List<CatalogIndexEntry> entries;
+        long generation;
         lock (_indexLock)
         {
-            var deleted = _indexed.Keys.Except(listed.Select(f => f.Name), StringComparer.Ordinal).Any();
-            if ((!_indexStale && !deleted) || _index is null)
+            if (_index is null || _indexDirectory != Directory)
             {
                 return;
             }
 
-            entries = listed.Where(f => !f.Writing && !f.Name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal))
-                .Select(f => new CatalogIndexEntry(f.Name, f.Size, f.Modified.UtcTicks, f.FirstTimestamp, f.LastTimestamp, f.Frames, f.Drops))
-                .ToList();
-            _indexed = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            var names = present.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+            var gone = _indexed.Keys.Where(n => !names.Contains(n)).ToList();
+            if (!_indexStale && gone.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var name in gone)
+            {
+                _indexed.Remove(name);
+            }
+
+            entries = [.. _indexed.Values];
             _indexStale = false;
             index = _index;
+            generation = ++_generation;
         }
 
-        index.Save(entries);
+        // Written outside the lock (the ring's thread takes it at every close); a save that lost the race to a newer
+        // one does not put its older list back.
+        lock (_saveLock)
+        {
+            if (generation > _savedGeneration)
+            {
+                index.Save(entries);
+                _savedGeneration = generation;
+            }
+        }
     }
 
     private static (long Frames, long Drops, DateTimeOffset? First, DateTimeOffset? Last) Scan(string path)

@@ -50,6 +50,12 @@ internal sealed class BufferSegment
     /// <summary>Timestamp of the newest frame in the segment.</summary>
     public long LastTimestampNs { get; set; }
 
+    /// <summary>Timestamp of the segment's first frame (the first not stamped 0).</summary>
+    public long FirstTimestampNs { get; set; }
+
+    /// <summary>Frames lost before the segment's frames, as their blocks report them (epb_dropcount).</summary>
+    public long Drops { get; set; }
+
     /// <summary>Empties the segment for reuse.</summary>
     public void Reset()
     {
@@ -57,6 +63,8 @@ internal sealed class BufferSegment
         Frames = 0;
         Interfaces = 0;
         LastTimestampNs = 0;
+        FirstTimestampNs = 0;
+        Drops = 0;
         Array.Clear(FramesPerPort);
     }
 

@@ -169,6 +169,7 @@ internal sealed class FrameBuffer : IDisposable
         var count = segment.Frames;
         var offsets = segment.FrameOffsets;
         var perPort = segment.FramesPerPort;
+        var newest = segment.LastTimestampNs;
         var n = 0;
         for (; n < indexes.Length; n++)
         {
@@ -200,13 +201,18 @@ internal sealed class FrameBuffer : IDisposable
             offsets[count++] = length;
             length += size;
             perPort[port]++;
+            newest = Math.Max(newest, frame.TimestampNs);
         }
 
         if (n > 0)
         {
             segment.Length = length;
             segment.Frames = count;
-            segment.LastTimestampNs = frames[indexes[n - 1]].TimestampNs;
+            segment.LastTimestampNs = newest;
+            if (segment.FirstTimestampNs == 0)
+            {
+                segment.FirstTimestampNs = FirstStamped(frames, indexes[..n]);
+            }
         }
 
         return n;
@@ -301,8 +307,24 @@ internal sealed class FrameBuffer : IDisposable
         segment.Length += size;
         segment.Frames++;
         segment.FramesPerPort[frame.Port]++;
-        segment.LastTimestampNs = frame.TimestampNs;
+        segment.LastTimestampNs = Math.Max(segment.LastTimestampNs, frame.TimestampNs);
+        segment.FirstTimestampNs = segment.FirstTimestampNs == 0 ? frame.TimestampNs : segment.FirstTimestampNs;
+        segment.Drops += dropCount;
         return true;
+    }
+
+    // The first timestamp that is not 0 (a file's first frame, as a walk of the file finds it), or 0.
+    private static long FirstStamped(ReadOnlySpan<FrameRecord> frames, ReadOnlySpan<int> indexes)
+    {
+        foreach (var index in indexes)
+        {
+            if (frames[index].TimestampNs != 0)
+            {
+                return frames[index].TimestampNs;
+            }
+        }
+
+        return 0;
     }
 
     // The current segment if it has room for size more bytes, else the next one (null: none free on a live source).

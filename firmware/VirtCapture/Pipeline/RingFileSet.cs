@@ -35,6 +35,9 @@ internal sealed class RingFileSet : IDisposable
     private long _fileStartNs;
     private long _openingNs;
     private long _fileFrames;
+    private long _fileDrops;
+    private long _fileFirstNs;
+    private long _fileLastNs;
     private long _lastSyncTimestamp;
     private int _closingReserve;
 
@@ -98,8 +101,11 @@ internal sealed class RingFileSet : IDisposable
     /// <summary>Decides whether a finished file may be deleted by the ring (MARK protection).</summary>
     public Func<string, bool> IsProtected { get; set; } = static _ => false;
 
-    /// <summary>Called after a file is closed and renamed.</summary>
-    public event Action<RingFile>? FileClosed;
+    /// <summary>
+    /// Called on the writer's thread after a file is closed and renamed, with what the ring wrote into it; not for a
+    /// file that is not what the ring appended (a write failed and the file was cut back): that one must be walked.
+    /// </summary>
+    public event Action<ClosedRingFile>? FileClosed;
 
     /// <summary>Opens the first file now (live captures show a file from the start).</summary>
     public void EnsureOpen(long nowNs)
@@ -141,9 +147,12 @@ internal sealed class RingFileSet : IDisposable
         }
 
         _fileFrames += segment.Frames;
+        _fileDrops += segment.Drops;
         if (segment.Frames > 0)
         {
             LastFrameNs = segment.LastTimestampNs;
+            _fileFirstNs = _fileFirstNs == 0 ? segment.FirstTimestampNs : _fileFirstNs;
+            _fileLastNs = Math.Max(_fileLastNs, segment.LastTimestampNs);
         }
 
         return true;
@@ -201,6 +210,9 @@ internal sealed class RingFileSet : IDisposable
                 }
 
                 _fileFrames++;
+                _fileDrops += block.PacketDropCount;
+                _fileFirstNs = _fileFirstNs == 0 ? ts : _fileFirstNs;
+                _fileLastNs = Math.Max(_fileLastNs, ts);
                 LastFrameNs = ts;
             }
 
@@ -281,10 +293,12 @@ internal sealed class RingFileSet : IDisposable
 
         var finalPath = writer.Path[..^PartSuffix.Length];
         File.Move(writer.Path, finalPath, overwrite: _settings.SingleFile is not null);
-        var file = new RingFile(finalPath, _currentSequence, nowNs);
-        _finished.Add(file);
+        _finished.Add(new RingFile(finalPath, _currentSequence, nowNs));
         Log.FileClosed(_log, finalPath, _fileFrames);
-        FileClosed?.Invoke(file);
+        if (FileClosed is { } closed && new FileInfo(finalPath) is { Exists: true } info && info.Length == writer.Length)
+        {
+            closed(new ClosedRingFile(finalPath, info.Length, info.LastWriteTimeUtc, _fileFrames, _fileDrops, _fileFirstNs, _fileLastNs));
+        }
     }
 
     /// <summary>Stops the ring from writing any more; the current file is closed.</summary>
@@ -363,6 +377,9 @@ internal sealed class RingFileSet : IDisposable
         _current = new Storage.DirectFileAppender(path, _header, _settings.DirectIo, PcapngBlocks.WritePadding);
         _fileStartNs = nowNs;
         _fileFrames = 0;
+        _fileDrops = 0;
+        _fileFirstNs = 0;
+        _fileLastNs = 0;
         _lastSyncTimestamp = _time.GetTimestamp();
         return true;
     }
