@@ -4,6 +4,7 @@
 # capture process per 100k frames recorded, and peak RSS. A benchmark, not a test: it asserts nothing.
 # FLOOD=erspan3: the flood is 64-byte frames mirrored in ERSPAN III to the collector's address (built by Scapy);
 # virtcapture-collector records the mirrored frames, tcpdump and dumpcap the raw stream they came in.
+# FLOOD=announce: the frames are VM announcements (see below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FRAMES=${FRAMES:-3000000}
@@ -31,6 +32,9 @@ cat > "$out/config/appsettings.json" <<JSON
 JSON
 FLOOD=${FLOOD:-flood64}
 flood_cfg=hardware/lab/traffic/flood64.cfg
+# FLOOD=announce: a storm of VM announcements (RARP and gratuitous ARP in turn), each frame commented, at most ten
+# events a second per VM.
+[ "$FLOOD" != announce ] || flood_cfg=hardware/lab/traffic/announce.cfg
 if [ "$FLOOD" = erspan3 ]; then
   flood_cfg=$out/erspan3.cfg
   mac=$(ip -n "$lab-box" -br link show a0 | awk '{print $3}')

@@ -35,6 +35,7 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
     /// </summary>
     private readonly Dictionary<ulong, Entry> _byMacAndVlan = [];
     private readonly Dictionary<ulong, (int Port, long Time)> _lastAnnouncement = [];
+    private readonly AnnouncementLimiter _announcements = new();
     private readonly List<VmEvent> _events = [];
     private long _eventsRecorded;
     private readonly Dictionary<ulong, (long Frames, long Bytes)> _pendingReceived = [];
@@ -354,6 +355,7 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
     {
         lock (_lock)
         {
+            ReportSuppressed(nowNs);
             foreach (var entry in _entries.Values)
             {
                 if (intervalSeconds > 0)
@@ -541,19 +543,41 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
         }
     }
 
+    private const ulong MacBits = (1UL << 48) - 1;
+
     private static ulong Key(ulong mac, int port, int vlan) => mac | ((ulong)(vlan & 0xfff) << 48) | ((ulong)(port & 0xf) << 60);
 
     private void Announced(Entry source, AnnouncementKind kind, int port, string portName, long ts)
     {
-        var macKey = Mac.Key(Convert.FromHexString(source.MacText.Replace(":", string.Empty, StringComparison.Ordinal)));
-        Raise(new VmEvent(FromNs(ts), "announced", source.MacText, source.Family, portName, source.Vlan, $"VM {source.MacText} ({source.Family}) announced on port {portName}{Vlan(source.Vlan)} ({Announcement.Describe(kind)})"));
-        if (_lastAnnouncement.TryGetValue(macKey, out var previous) && previous.Port != port)
+        var macKey = source.Key & MacBits;
+        var failover = _lastAnnouncement.TryGetValue(macKey, out var previous) && previous.Port != port;
+        _lastAnnouncement[macKey] = (port, ts);
+        if (!_announcements.Allow(macKey, port, ts))
         {
-            var other = _entries.Values.FirstOrDefault(e => e.Port == previous.Port)?.PortName ?? previous.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Raise(new VmEvent(FromNs(ts), "failover", source.MacText, source.Family, portName, source.Vlan, $"VM {source.MacText} ({source.Family}) announced on both ports ({other} then {portName}): a teamed NIC failing over"));
+            return;
         }
 
-        _lastAnnouncement[macKey] = (port, ts);
+        Raise(new VmEvent(FromNs(ts), "announced", source.MacText, source.Family, portName, source.Vlan, $"VM {source.MacText} ({source.Family}) announced on port {portName}{Vlan(source.Vlan)} ({Announcement.Describe(kind)})"));
+        if (failover)
+        {
+            FailedOver(source, previous.Port, portName, ts);
+        }
+    }
+
+    // Its own method: the lambda's capture of the earlier port would otherwise be allocated at every announcement.
+    private void FailedOver(Entry source, int previousPort, string portName, long ts)
+    {
+        var other = _entries.Values.FirstOrDefault(e => e.Port == previousPort)?.PortName ?? previousPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Raise(new VmEvent(FromNs(ts), "failover", source.MacText, source.Family, portName, source.Vlan, $"VM {source.MacText} ({source.Family}) announced on both ports ({other} then {portName}): a teamed NIC failing over"));
+    }
+
+    // The announcements the limiter held back since the last sweep, as one event.
+    private void ReportSuppressed(long nowNs)
+    {
+        if (_announcements.TakeSuppressed() is var suppressed and > 0)
+        {
+            Raise(new VmEvent(FromNs(nowNs), "suppressed", string.Empty, string.Empty, string.Empty, 0, $"{suppressed} more VM announcements not listed one by one (at most {AnnouncementLimiter.PerVmPerSecond} a second per VM and port, {AnnouncementLimiter.TotalPerSecond} in all): each announcing frame still has its comment in the capture"));
+        }
     }
 
     private void Raise(VmEvent e)

@@ -240,6 +240,33 @@ public sealed class LabTests : IDisposable
         Assert.Equal(10, Tshark.Count(files[1], "not frame.comment"));
     }
 
+    // A loop, a flapping team or a hostile host sends announcements at line rate: every frame is recorded with its
+    // comment, but the event list, the log and the fleet get at most ten a second per VM, and a count of the rest (the
+    // box used to log a line per frame, and lost 2 % of a 1M-frame RARP storm).
+    [RootFact]
+    public void A_storm_of_vm_announcements_is_recorded_whole_and_listed_as_a_count()
+    {
+        using var firmware = _lab.StartFirmware();
+        firmware.WaitFor("Capture started");
+        const int Storm = 200_000;
+        var traffic = Path.Combine(AppContext.BaseDirectory, "../../../../../hardware/lab/traffic");
+        _lab.Send("host", File.ReadAllText(Path.Combine(traffic, "announce.cfg")), Storm, "0");
+        Thread.Sleep(2500); // the inventory's sweep (every second) reports what it held back
+
+        using var events = System.Text.Json.JsonDocument.Parse(_lab.Api("GET", "/api/events"));
+        var all = events.RootElement.EnumerateArray().ToArray();
+        var announced = all.Count(e => e.GetProperty("kind").GetString() == "announced");
+        var suppressed = all.Where(e => e.GetProperty("kind").GetString() == "suppressed")
+            .Sum(e => long.Parse(e.GetProperty("text").GetString()!.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        firmware.Stop();
+
+        Assert.Equal(Storm, announced + suppressed);
+        Assert.InRange(announced, 2, 200);
+        Assert.True(firmware.Output.Split('\n').Count(l => l.Contains(" announced on port", StringComparison.Ordinal)) <= announced, "a log line per listed announcement, not per frame");
+        var file = Assert.Single(_lab.Files());
+        Assert.Equal(Storm, Tshark.Count(file, "frame.comment contains \"announced\" and (arp.opcode == 3 or arp.opcode == 1)"));
+    }
+
     [RootFact]
     public void A_capture_port_with_an_address_is_refused_with_one_clear_line()
     {
