@@ -15,6 +15,8 @@ namespace VirtCapture.Management;
 /// </summary>
 internal sealed partial class CaptureCatalog
 {
+    // Files closed before the index was loaded, kept at most (the rest are walked once, later).
+    private const int MaxLearned = 10_000;
     private readonly CaptureService _capture;
     private readonly ConcurrentDictionary<string, (long Size, DateTime Modified, CaptureFileSummary Summary)> _cache = new();
     private readonly Lock _indexLock = new();
@@ -22,8 +24,8 @@ internal sealed partial class CaptureCatalog
     private CatalogIndex? _index;
     private string? _indexDirectory;
     private Dictionary<string, CatalogIndexEntry> _indexed = [];
-    // Closed by the ring before the index of their directory was loaded: merged into it when it is.
-    private readonly List<(string Directory, CatalogIndexEntry Entry)> _learned = [];
+    // Closed by the ring before the index was loaded: merged into it when it is.
+    private readonly List<CatalogIndexEntry> _learned = [];
     private readonly Lock _saveLock = new();
     private bool _indexStale;
     private long _generation;
@@ -40,7 +42,8 @@ internal sealed partial class CaptureCatalog
         }
     }
 
-    private string Directory => Path.GetFullPath(_capture.Storage.Directory);
+    // Without a trailing separator, as Path.GetDirectoryName gives a file's directory ("captures/" names the same place).
+    private string Directory => Path.TrimEndingDirectorySeparator(Path.GetFullPath(_capture.Storage.Directory));
 
     /// <summary>
     /// The path of a capture file named <paramref name="name"/>, or null when the name is not one of ours (anything
@@ -131,8 +134,9 @@ internal sealed partial class CaptureCatalog
     private void Learn(ClosedRingFile file)
     {
         var name = Path.GetFileName(file.Path);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(file.Path));
-        if (!IsValidName(name) || name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) || directory is null)
+        var directory = Directory;
+        // A single output file elsewhere is not the catalog's.
+        if (!IsValidName(name) || name.EndsWith(RingFileSet.PartSuffix, StringComparison.Ordinal) || Path.GetDirectoryName(Path.GetFullPath(file.Path)) != directory)
         {
             return;
         }
@@ -145,9 +149,9 @@ internal sealed partial class CaptureCatalog
                 _indexed[name] = entry;
                 _indexStale = true;
             }
-            else
+            else if (_learned.Count < MaxLearned)
             {
-                _learned.Add((directory, entry));
+                _learned.Add(entry);
             }
         }
     }
@@ -216,25 +220,34 @@ internal sealed partial class CaptureCatalog
 
     private void LoadIndex()
     {
+        // Loaded once per directory (the directory is fixed where the box is installed, but tests move it), and read
+        // outside the lock: the ring's thread takes it as each file closes.
+        var directory = Directory;
         lock (_indexLock)
         {
-            // Loaded once per directory (the directory is fixed where the box is installed, but tests move it).
-            if (_indexDirectory == Directory)
+            if (_indexDirectory == directory)
+            {
+                return;
+            }
+        }
+
+        var index = new CatalogIndex(directory);
+        var loaded = index.Load();
+        lock (_indexLock)
+        {
+            if (_indexDirectory == directory)
             {
                 return;
             }
 
-            _indexDirectory = Directory;
-            _index = new CatalogIndex(Directory);
-            _indexed = _index.Load();
+            _indexDirectory = directory;
+            _index = index;
+            _indexed = loaded;
             _indexStale = false;
-            foreach (var (directory, entry) in _learned)
+            foreach (var entry in _learned)
             {
-                if (directory == _indexDirectory)
-                {
-                    _indexed[entry.Name] = entry;
-                    _indexStale = true;
-                }
+                _indexed[entry.Name] = entry;
+                _indexStale = true;
             }
 
             _learned.Clear();
@@ -255,8 +268,9 @@ internal sealed partial class CaptureCatalog
                 return;
             }
 
+            // A file closed since the caller listed the directory is not gone: each missing one is looked for again.
             var names = present.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
-            var gone = _indexed.Keys.Where(n => !names.Contains(n)).ToList();
+            var gone = _indexed.Keys.Where(n => !names.Contains(n) && !File.Exists(Path.Combine(Directory, n))).ToList();
             if (!_indexStale && gone.Count == 0)
             {
                 return;

@@ -550,7 +550,14 @@ internal sealed class VmInventory : Pipeline.IBlockObserver
     private void Announced(Entry source, AnnouncementKind kind, int port, string portName, long ts)
     {
         var macKey = source.Key & MacBits;
-        var failover = _lastAnnouncement.TryGetValue(macKey, out var previous) && previous.Port != port;
+        var known = _lastAnnouncement.TryGetValue(macKey, out var previous);
+        var failover = known && previous.Port != port;
+        if (!known && _lastAnnouncement.Count >= MaxEntries)
+        {
+            // Announcements from ever new MACs (a storm of forged ones) must not grow it without end.
+            _lastAnnouncement.Clear();
+        }
+
         _lastAnnouncement[macKey] = (port, ts);
         if (!_announcements.Allow(macKey, port, ts))
         {

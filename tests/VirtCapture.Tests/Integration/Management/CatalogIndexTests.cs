@@ -87,6 +87,30 @@ public sealed class CatalogIndexTests : IDisposable
         }
     }
 
+    // "captures/" names the same directory as "captures": its files are listed from the index and can be downloaded.
+    [Fact]
+    public async Task A_storage_directory_written_with_a_trailing_slash_is_the_same_directory()
+    {
+        using (var box = Start(capture: true, directory: Captures + "/"))
+        {
+            box.WaitFor("Capture started");
+            await Task.Delay(2500);
+            box.Stop();
+        }
+
+        var files = Directory.GetFiles(Captures, "*.pcapng");
+        Assert.Equal(files.Length, AssertIndexAgreesWithCapinfos(files).Count);
+
+        var url = FreePort.HttpUrl();
+        using var firmware = Start(capture: false, url, Captures + "/");
+        firmware.WaitFor("Application started");
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(_dir.File("token")).Trim());
+        var name = Path.GetFileName(files.Order(StringComparer.Ordinal).First());
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Captures, name)), await client.GetByteArrayAsync($"/api/captures/{name}"));
+        firmware.Stop();
+    }
+
     private List<JsonNode> AssertIndexAgreesWithCapinfos(string[] files)
     {
         var index = Path.Combine(Captures, ".catalog-index.json");
@@ -114,13 +138,13 @@ public sealed class CatalogIndexTests : IDisposable
         return entries[0]!["name"]!.GetValue<string>();
     }
 
-    private FirmwareProcess Start(bool capture, string? url = null) =>
+    private FirmwareProcess Start(bool capture, string? url = null, string? directory = null) =>
         new(Support.Firmware.File, [.. Support.Firmware.Exec, "run"], new Dictionary<string, string>
         {
             ["VIRTCAPTURE_CONFIG_DIR"] = _dir.File("config"),
             ["Capture__Backend"] = "Synthetic",
             ["Capture__StartOnBoot"] = capture ? "true" : "false",
-            ["Storage__Directory"] = Captures,
+            ["Storage__Directory"] = directory ?? Captures,
             ["Storage__FileDurationSeconds"] = "1",
             ["Management__Urls"] = url ?? FreePort.HttpUrl(),
             ["Management__TokenFile"] = _dir.File("token"),
