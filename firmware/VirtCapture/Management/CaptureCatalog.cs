@@ -109,9 +109,19 @@ internal sealed partial class CaptureCatalog
         }
     }
 
-    /// <summary>Writes the index if files were summarised or deleted since it was last written (best effort).</summary>
+    /// <summary>Writes the index if files were summarised since it was last written (best effort).</summary>
     public void SaveIndex()
     {
+        // Every few seconds on a box whose ring may hold thousands of files: no directory listing unless a file closed
+        // (deletions come with closes; a listing prunes the rest).
+        lock (_indexLock)
+        {
+            if (!_indexStale)
+            {
+                return;
+            }
+        }
+
         if (!System.IO.Directory.Exists(Directory))
         {
             return;
