@@ -7,9 +7,11 @@ internal struct CatalogScan : IPcapngBlockVisitor
 
     public long Drops { get; private set; }
 
-    public long FirstNs { get; private set; }
+    private PcapngFrameTimes _times;
 
-    public long LastNs { get; private set; }
+    public readonly long FirstNs => _times.FirstNs;
+
+    public readonly long LastNs => _times.NewestNs;
 
     /// <inheritdoc/>
     public bool Visit(in PcapngBlock block, long offset)
@@ -18,8 +20,7 @@ internal struct CatalogScan : IPcapngBlockVisitor
         {
             var ts = block.Timestamp;
             Frames++;
-            FirstNs = FirstNs == 0 ? ts : FirstNs;
-            LastNs = Math.Max(LastNs, ts);
+            _times.Add(ts);
             Drops += block.PacketDropCount;
         }
 

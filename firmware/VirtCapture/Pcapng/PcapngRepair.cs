@@ -34,8 +34,8 @@ internal static class PcapngRepair
                 for (var i = 0; i < scan.Interfaces; i++)
                 {
                     var comment = $"repaired after an unclean stop: {cut} damaged bytes cut ({scan.StopReason ?? "none"}); counters cover the frames kept";
-                    var stats = new InterfaceStatistics(scan.FirstTimestampNs, scan.FramesPerInterface[i], 0, scan.FramesPerInterface[i], 0, scan.FramesPerInterface[i], comment);
-                    PcapngBlocks.WriteInterfaceStatistics(writer, i, scan.LastTimestampNs, stats);
+                    var stats = new InterfaceStatistics(scan.Times.FirstNs, scan.FramesPerInterface[i], 0, scan.FramesPerInterface[i], 0, scan.FramesPerInterface[i], comment);
+                    PcapngBlocks.WriteInterfaceStatistics(writer, i, scan.Times.NewestNs, stats);
                 }
 
                 stream.Write(writer.WrittenSpan);

@@ -22,9 +22,10 @@ internal struct RepairScan : IPcapngBlockVisitor
 
     public List<long> FramesPerInterface { get; } = [];
 
-    public long FirstTimestampNs { get; private set; }
+    private PcapngFrameTimes _times;
 
-    public long LastTimestampNs { get; private set; }
+    /// <summary>The first and the newest frame's time.</summary>
+    public readonly PcapngFrameTimes Times => _times;
 
     /// <summary>Why the blocks kept end where they do, or null.</summary>
     public string? StopReason { get; set; }
@@ -59,12 +60,7 @@ internal struct RepairScan : IPcapngBlockVisitor
             var ts = block.Timestamp;
             FramesPerInterface[(int)block.Interface]++;
             Frames++;
-            if (FirstTimestampNs == 0)
-            {
-                FirstTimestampNs = ts;
-            }
-
-            LastTimestampNs = Math.Max(LastTimestampNs, ts);
+            _times.Add(ts);
         }
 
         Blocks++;

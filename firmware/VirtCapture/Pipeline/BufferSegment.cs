@@ -47,11 +47,8 @@ internal sealed class BufferSegment
     /// </summary>
     public int Interfaces { get; set; }
 
-    /// <summary>Timestamp of the newest frame in the segment.</summary>
-    public long LastTimestampNs { get; set; }
-
-    /// <summary>Timestamp of the segment's first frame (the first not stamped 0).</summary>
-    public long FirstTimestampNs { get; set; }
+    /// <summary>The first and the newest frame's time, as a walk of the segment's blocks finds them.</summary>
+    public PcapngFrameTimes Times { get; set; }
 
     /// <summary>Frames lost before the segment's frames, as their blocks report them (epb_dropcount).</summary>
     public long Drops { get; set; }
@@ -62,8 +59,7 @@ internal sealed class BufferSegment
         Length = 0;
         Frames = 0;
         Interfaces = 0;
-        LastTimestampNs = 0;
-        FirstTimestampNs = 0;
+        Times = default;
         Drops = 0;
         Array.Clear(FramesPerPort);
     }

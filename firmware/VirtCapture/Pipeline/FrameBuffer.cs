@@ -169,7 +169,7 @@ internal sealed class FrameBuffer : IDisposable
         var count = segment.Frames;
         var offsets = segment.FrameOffsets;
         var perPort = segment.FramesPerPort;
-        var newest = segment.LastTimestampNs;
+        var times = segment.Times;
         var n = 0;
         for (; n < indexes.Length; n++)
         {
@@ -201,18 +201,14 @@ internal sealed class FrameBuffer : IDisposable
             offsets[count++] = length;
             length += size;
             perPort[port]++;
-            newest = Math.Max(newest, frame.TimestampNs);
+            times.Add(frame.TimestampNs);
         }
 
         if (n > 0)
         {
             segment.Length = length;
             segment.Frames = count;
-            segment.LastTimestampNs = newest;
-            if (segment.FirstTimestampNs == 0)
-            {
-                segment.FirstTimestampNs = FirstStamped(frames, indexes[..n]);
-            }
+            segment.Times = times;
         }
 
         return n;
@@ -307,24 +303,11 @@ internal sealed class FrameBuffer : IDisposable
         segment.Length += size;
         segment.Frames++;
         segment.FramesPerPort[frame.Port]++;
-        segment.LastTimestampNs = Math.Max(segment.LastTimestampNs, frame.TimestampNs);
-        segment.FirstTimestampNs = segment.FirstTimestampNs == 0 ? frame.TimestampNs : segment.FirstTimestampNs;
+        var times = segment.Times;
+        times.Add(frame.TimestampNs);
+        segment.Times = times;
         segment.Drops += dropCount;
         return true;
-    }
-
-    // The first timestamp that is not 0 (a file's first frame, as a walk of the file finds it), or 0.
-    private static long FirstStamped(ReadOnlySpan<FrameRecord> frames, ReadOnlySpan<int> indexes)
-    {
-        foreach (var index in indexes)
-        {
-            if (frames[index].TimestampNs != 0)
-            {
-                return frames[index].TimestampNs;
-            }
-        }
-
-        return 0;
     }
 
     // The current segment if it has room for size more bytes, else the next one (null: none free on a live source).

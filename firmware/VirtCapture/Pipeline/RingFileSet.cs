@@ -36,8 +36,7 @@ internal sealed class RingFileSet : IDisposable
     private long _openingNs;
     private long _fileFrames;
     private long _fileDrops;
-    private long _fileFirstNs;
-    private long _fileLastNs;
+    private PcapngFrameTimes _fileTimes;
     private long _lastSyncTimestamp;
     private int _closingReserve;
 
@@ -134,7 +133,7 @@ internal sealed class RingFileSet : IDisposable
         var fits = _current is not null && segment.Interfaces == 0
             && (_settings.SingleFile is not null
                 || ((_settings.MaxFileBytes == 0 || _current.Length + segment.Length + _closingReserve <= _settings.MaxFileBytes)
-                    && (_settings.MaxFileDurationNs == 0 || segment.Frames == 0 || segment.LastTimestampNs - _fileStartNs < _settings.MaxFileDurationNs)));
+                    && (_settings.MaxFileDurationNs == 0 || segment.Frames == 0 || segment.Times.NewestNs - _fileStartNs < _settings.MaxFileDurationNs)));
         if (!fits)
         {
             return Write(segment.Blocks, nowNs, writtenPerPort);
@@ -150,9 +149,8 @@ internal sealed class RingFileSet : IDisposable
         _fileDrops += segment.Drops;
         if (segment.Frames > 0)
         {
-            LastFrameNs = segment.LastTimestampNs;
-            _fileFirstNs = _fileFirstNs == 0 ? segment.FirstTimestampNs : _fileFirstNs;
-            _fileLastNs = Math.Max(_fileLastNs, segment.LastTimestampNs);
+            LastFrameNs = segment.Times.NewestNs;
+            _fileTimes.Add(segment.Times);
         }
 
         return true;
@@ -211,8 +209,7 @@ internal sealed class RingFileSet : IDisposable
 
                 _fileFrames++;
                 _fileDrops += block.PacketDropCount;
-                _fileFirstNs = _fileFirstNs == 0 ? ts : _fileFirstNs;
-                _fileLastNs = Math.Max(_fileLastNs, ts);
+                _fileTimes.Add(ts);
                 LastFrameNs = ts;
             }
 
@@ -297,7 +294,7 @@ internal sealed class RingFileSet : IDisposable
         Log.FileClosed(_log, finalPath, _fileFrames);
         if (FileClosed is { } closed && new FileInfo(finalPath) is { Exists: true } info && info.Length == writer.Length)
         {
-            closed(new ClosedRingFile(finalPath, info.Length, info.LastWriteTimeUtc, _fileFrames, _fileDrops, _fileFirstNs, _fileLastNs));
+            closed(new ClosedRingFile(finalPath, info.Length, info.LastWriteTimeUtc, _fileFrames, _fileDrops, _fileTimes.FirstNs, _fileTimes.NewestNs));
         }
     }
 
@@ -378,8 +375,7 @@ internal sealed class RingFileSet : IDisposable
         _fileStartNs = nowNs;
         _fileFrames = 0;
         _fileDrops = 0;
-        _fileFirstNs = 0;
-        _fileLastNs = 0;
+        _fileTimes = default;
         _lastSyncTimestamp = _time.GetTimestamp();
         return true;
     }

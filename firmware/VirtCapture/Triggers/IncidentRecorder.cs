@@ -103,19 +103,19 @@ internal sealed class IncidentRecorder : BackgroundService, ISegmentObserver
     /// <inheritdoc/>
     public void SegmentWritten(BufferSegment segment, IReadOnlyList<CapturePort> ports)
     {
-        if (segment.Frames == 0 || segment.LastTimestampNs <= Volatile.Read(ref _horizonNs))
+        if (segment.Frames == 0 || segment.Times.NewestNs <= Volatile.Read(ref _horizonNs))
         {
             return;
         }
 
-        Volatile.Write(ref _horizonNs, segment.LastTimestampNs);
+        Volatile.Write(ref _horizonNs, segment.Times.NewestNs);
         lock (_lock)
         {
             // The file now being written holds the incident's last frames: later files are not its, and the ring may
             // take them (a trigger-only ring keeps going round while the incident is copied out).
             foreach (var incident in _pending)
             {
-                if (incident.ToNs <= segment.LastTimestampNs && !_lastHeld.ContainsKey(incident.Name) && _session?.Pipeline.Ring.CurrentPath is { } current
+                if (incident.ToNs <= segment.Times.NewestNs && !_lastHeld.ContainsKey(incident.Name) && _session?.Pipeline.Ring.CurrentPath is { } current
                     && RingNames.TryParseSequence(Path.GetFileName(current), RingPrefix) is { } sequence)
                 {
                     _lastHeld[incident.Name] = sequence;
