@@ -24,6 +24,12 @@ public static class PcapngBlockCheck
                     return "section header too short or not version 1";
                 }
 
+                // Wireshark reads 1.0 (what the box writes) and 1.2 (some old writers) and refuses the file otherwise.
+                if (BinaryPrimitives.ReadUInt16LittleEndian(block[14..]) is not (0 or 2) and var minor)
+                {
+                    return $"section header version 1.{minor}, which Wireshark does not read";
+                }
+
                 return Options(block[24..^4], static (_, _) => null);
             case PcapngBlocks.InterfaceDescriptionType:
                 if (block.Length < 20)

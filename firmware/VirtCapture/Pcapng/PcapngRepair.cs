@@ -173,13 +173,16 @@ internal static class PcapngRepair
         scan.StopReason ??= end.Problem;
         if (scan.Blocks == 0)
         {
-            throw new InvalidDataException($"{path} holds no whole pcapng block");
+            throw new InvalidDataException(scan.StopReason is { } reason ? $"{path} holds no sound pcapng block ({reason})" : $"{path} holds no whole pcapng block");
         }
 
         if (scan.Interfaces == 0)
         {
-            // A section header alone: nothing a reader could use, and statistics could name no interface.
-            throw new InvalidDataException($"{path} declares no interface: nothing was captured into it");
+            // A section header alone: nothing a reader could use, and statistics could name no interface. The file is
+            // set aside whole rather than cut to its header.
+            throw new InvalidDataException(scan.StopReason is { } reason
+                ? $"{path} declares no interface a reader could use ({reason})"
+                : $"{path} declares no interface: nothing was captured into it");
         }
 
         return (scan, end.Offset);

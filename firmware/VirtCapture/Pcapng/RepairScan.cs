@@ -1,3 +1,5 @@
+using VirtCapture.Hal.Libpcap;
+
 namespace VirtCapture.Pcapng;
 
 /// <summary>
@@ -52,6 +54,13 @@ internal struct RepairScan : IPcapngBlockVisitor
 
         if (block.Type == PcapngBlocks.InterfaceDescriptionType)
         {
+            // A damaged interface declaration can be whole and well-formed and still name a link type nobody decodes.
+            if (block.ReadUInt16(8) is var linkType && !LibpcapLinkTypes.IsKnown(linkType))
+            {
+                StopReason = $"block at byte {offset}: interface {Interfaces} declares link type {linkType}, which libpcap does not know";
+                return false;
+            }
+
             Interfaces++;
             FramesPerInterface.Add(0);
         }

@@ -63,6 +63,9 @@ internal static unsafe partial class LibpcapNative
     [LibraryImport(Library)]
     internal static partial IntPtr pcap_lib_version();
 
+    [LibraryImport(Library)]
+    internal static partial IntPtr pcap_datalink_val_to_name(int linkType);
+
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr pcap_create(string source, byte* errorBuffer);
 

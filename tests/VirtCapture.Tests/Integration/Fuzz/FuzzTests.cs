@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using VirtCapture.Cli;
 using VirtCapture.Pcapng;
 using VirtCapture.Tests.Support;
@@ -10,7 +11,7 @@ namespace VirtCapture.Tests.Integration.Fuzz;
 /// repair. Each either carries the frames or stops with a one-line error; none may crash. A repaired file must be
 /// one that Wireshark's readers accept. `make fuzz` runs the same with more iterations (FUZZ_ITERATIONS, FUZZ_SEED).
 /// </summary>
-public sealed class FuzzTests : IDisposable
+public sealed partial class FuzzTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -102,12 +103,26 @@ public sealed class FuzzTests : IDisposable
             failures.AddRange(capinfos.ErrorLines.Where(l => l.Length > 0));
         }
 
-        Assert.True(failures.Count == 0, $"{failures.Count} repaired files are not clean for Wireshark:\n{string.Join('\n', failures.Take(10))}");
+        var sound = failures.Select(l => UnknownEncapsulation().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct()
+            .Where(WiresharkPredatesTheLinkType).ToHashSet();
+        failures.RemoveAll(l => UnknownEncapsulation().Match(l) is { Success: true } m && sound.Contains(m.Groups[1].Value));
+
+        Assert.True(failures.Count == 0, $"{failures.Count} repaired files are not clean for Wireshark (seed {Seed + 1}):\n{string.Join('\n', failures.Take(10))}");
         foreach (var file in repaired.Take(15))
         {
             Tshark.AssertReadsCleanly(file);
         }
     }
+
+    // Repair keeps an interface whose link type libpcap names and sets aside one it does not (65535). Debian 12's
+    // Wireshark 4.0 predates some of the types libpcap names (LINKTYPE 257, PROFIBUS_DL): capinfos then reports
+    // "Unknown packet encapsulation" for a file that is sound. tcpdump, an independent reader, prints an unknown
+    // type as "unknown data link type" and a known one by name, so it settles which case a file is.
+    private static bool WiresharkPredatesTheLinkType(string path) =>
+        !Run.Program("tcpdump", "-r", path, "-c", "1", "-nn").StdErr.Contains("unknown data link type", StringComparison.Ordinal);
+
+    [GeneratedRegex("^capinfos: Unknown packet encapsulation 0 in frame [0-9]+ of file \"(.+)\"$")]
+    private static partial Regex UnknownEncapsulation();
 
     private static void Check(List<string> crashes, int iteration, string what, Func<int> action)
     {

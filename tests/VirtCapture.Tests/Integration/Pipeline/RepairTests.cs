@@ -60,6 +60,42 @@ public sealed class RepairTests : IDisposable
         Assert.True(File.Exists(_dir.File("junk.pcapng.part")), "an unrepairable file is left as it was");
     }
 
+    [Fact]
+    public void A_file_whose_interface_names_no_link_type_is_set_aside_whole_with_the_reason()
+    {
+        // Found by make fuzz: a flipped byte in the interface block left a file Wireshark reads only as "Unknown
+        // packet encapsulation"; repair called it repaired.
+        var bytes = File.ReadAllBytes(Reference(50));
+        var idb = PcapngBlockWalker.WholeBlocks(bytes).First(b => b.Type == 1);
+        BitConverter.TryWriteBytes(bytes.AsSpan((int)idb.Offset + 8, 2), (ushort)65535);
+        var part = _dir.File("linktype.pcapng.part");
+        File.WriteAllBytes(part, bytes);
+
+        var result = Firmware.Run("repair", part);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"interface 0 declares link type 65535, which libpcap does not know", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(part));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(128)]
+    public void A_section_header_of_a_version_wireshark_does_not_read_is_set_aside_whole(ushort minor)
+    {
+        // Found by make fuzz: a section header of version 1.128 was called repaired; Wireshark refuses the file.
+        var bytes = File.ReadAllBytes(Reference(20));
+        BitConverter.TryWriteBytes(bytes.AsSpan(14, 2), minor);
+        var part = _dir.File($"version{minor}.pcapng.part");
+        File.WriteAllBytes(part, bytes);
+
+        var result = Firmware.Run("repair", part);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"section header version 1.{minor}, which Wireshark does not read", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(part));
+    }
+
     private string Reference(int frames)
     {
         var input = TrafficFile.Generate(_dir.File($"in{frames}.pcap"), frames);
