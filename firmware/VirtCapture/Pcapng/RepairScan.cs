@@ -55,10 +55,10 @@ internal struct RepairScan : IPcapngBlockVisitor
         if (block.Type == PcapngBlocks.InterfaceDescriptionType)
         {
             // A damaged interface declaration can be whole and well-formed and still name a link type nobody decodes.
+            // Cutting there would cut every later frame of every port with it: the file is set aside whole instead.
             if (block.ReadUInt16(8) is var linkType && !LibpcapLinkTypes.IsKnown(linkType))
             {
-                StopReason = $"block at byte {offset}: interface {Interfaces} declares link type {linkType}, which libpcap does not know";
-                return false;
+                throw new InvalidDataException($"{Path}: at byte {offset}, interface {Interfaces} declares link type {linkType}, which libpcap does not know");
             }
 
             Interfaces++;

@@ -60,21 +60,25 @@ public sealed class RepairTests : IDisposable
         Assert.True(File.Exists(_dir.File("junk.pcapng.part")), "an unrepairable file is left as it was");
     }
 
-    [Fact]
-    public void A_file_whose_interface_names_no_link_type_is_set_aside_whole_with_the_reason()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_file_whose_interface_names_no_link_type_is_set_aside_whole_with_the_reason(int damaged)
     {
-        // Found by make fuzz: a flipped byte in the interface block left a file Wireshark reads only as "Unknown
-        // packet encapsulation"; repair called it repaired.
-        var bytes = File.ReadAllBytes(Reference(50));
-        var idb = PcapngBlockWalker.WholeBlocks(bytes).First(b => b.Type == 1);
-        BitConverter.TryWriteBytes(bytes.AsSpan((int)idb.Offset + 8, 2), (ushort)65535);
-        var part = _dir.File("linktype.pcapng.part");
+        // Found by make fuzz: a flipped byte in an interface block left a file Wireshark reads only as "Unknown packet
+        // encapsulation"; repair called it repaired. Cutting at the second interface would have cut every frame.
+        var reference = File.ReadAllBytes(Reference(50));
+        var idb = PcapngBlockWalker.WholeBlocks(reference).First(b => b.Type == 1);
+        var end = (int)idb.Offset + idb.Length;
+        byte[] bytes = [.. reference[..end], .. reference[(int)idb.Offset..end], .. reference[end..]];
+        BitConverter.TryWriteBytes(bytes.AsSpan((int)idb.Offset + (damaged * idb.Length) + 8, 2), (ushort)65535);
+        var part = _dir.File($"linktype{damaged}.pcapng.part");
         File.WriteAllBytes(part, bytes);
 
         var result = Firmware.Run("repair", part);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"interface 0 declares link type 65535, which libpcap does not know", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains($"interface {damaged} declares link type 65535, which libpcap does not know", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
         Assert.Equal(bytes, File.ReadAllBytes(part));
     }
 
