@@ -56,7 +56,8 @@ internal struct RepairScan : IPcapngBlockVisitor
         {
             // A damaged interface declaration can be whole and well-formed and still name a link type nobody decodes.
             // Cutting there would cut every later frame of every port with it: the file is set aside whole instead.
-            if (block.ReadUInt16(8) is var linkType && !LibpcapLinkTypes.IsKnown(linkType))
+            var linkType = block.ReadUInt16(8);
+            if (!LibpcapLinkTypes.IsKnown(linkType))
             {
                 throw new InvalidDataException($"{Path}: at byte {offset}, interface {Interfaces} declares link type {linkType}, which libpcap does not know");
             }

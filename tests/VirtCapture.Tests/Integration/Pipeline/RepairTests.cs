@@ -72,14 +72,7 @@ public sealed class RepairTests : IDisposable
         var end = (int)idb.Offset + idb.Length;
         byte[] bytes = [.. reference[..end], .. reference[(int)idb.Offset..end], .. reference[end..]];
         BitConverter.TryWriteBytes(bytes.AsSpan((int)idb.Offset + (damaged * idb.Length) + 8, 2), (ushort)65535);
-        var part = _dir.File($"linktype{damaged}.pcapng.part");
-        File.WriteAllBytes(part, bytes);
-
-        var result = Firmware.Run("repair", part);
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"interface {damaged} declares link type 65535, which libpcap does not know", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
-        Assert.Equal(bytes, File.ReadAllBytes(part));
+        AssertSetAsideWhole(bytes, $"linktype{damaged}", $"interface {damaged} declares link type 65535, which libpcap does not know");
     }
 
     [Theory]
@@ -90,13 +83,19 @@ public sealed class RepairTests : IDisposable
         // Found by make fuzz: a section header of version 1.128 was called repaired; Wireshark refuses the file.
         var bytes = File.ReadAllBytes(Reference(20));
         BitConverter.TryWriteBytes(bytes.AsSpan(14, 2), minor);
-        var part = _dir.File($"version{minor}.pcapng.part");
+        AssertSetAsideWhole(bytes, $"version{minor}", $"section header version 1.{minor}, which Wireshark does not read");
+    }
+
+    // virtcapture repair refuses the file in one line naming why, and leaves it byte for byte.
+    private void AssertSetAsideWhole(byte[] bytes, string name, string reason)
+    {
+        var part = _dir.File($"{name}.pcapng.part");
         File.WriteAllBytes(part, bytes);
 
         var result = Firmware.Run("repair", part);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"section header version 1.{minor}, which Wireshark does not read", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains(reason, Assert.Single(result.ErrorLines), StringComparison.Ordinal);
         Assert.Equal(bytes, File.ReadAllBytes(part));
     }
 
